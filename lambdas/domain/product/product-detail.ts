@@ -1,0 +1,171 @@
+import { L1Cache } from '../cache.js';
+import type { Clock } from '../clock.js';
+import { DependencyError, NotFoundError } from '../errors.js';
+import { CircuitBreaker, withTimeout } from '../resilience.js';
+import type { CatalogReader } from './ports.js';
+import type { Price, ProductDetail, ProductInfo, SourceKind, Stock } from './types.js';
+
+type SourceValue = ProductInfo | Price | Stock;
+
+export interface ProductDetailOptions {
+  /** Per-source timeout in ms. */
+  timeoutMs: Record<SourceKind, number>;
+  /** L1 TTL per source in ms (the staleness bound of the in-process cache). */
+  cacheTtlMs: Record<SourceKind, number>;
+  /** TTL for "no such item" answers. */
+  negativeTtlMs: number;
+  cacheMaxEntries: number;
+  breaker: { failureThreshold: number; openMs: number };
+}
+
+export const defaultProductDetailOptions: ProductDetailOptions = {
+  timeoutMs: { info: 300, price: 150, stock: 150 },
+  cacheTtlMs: { info: 30_000, price: 5_000, stock: 1_000 },
+  negativeTtlMs: 1_000,
+  cacheMaxEntries: 20_000,
+  breaker: { failureThreshold: 5, openMs: 5_000 },
+};
+
+/** Minimum versions a client has already seen; sources older than these are re-read. */
+export type SeenVersions = Partial<Record<SourceKind, number>>;
+
+const SOURCES: readonly SourceKind[] = ['info', 'price', 'stock'];
+
+/**
+ * Product detail aggregation: info, price and stock are fetched concurrently, each behind an
+ * L1 cache (single-flight), a circuit breaker and a timeout, so the latency is the slowest
+ * source rather than the sum, and a slow price or stock degrades the answer instead of failing it.
+ */
+export class ProductDetailService {
+  private readonly cache: L1Cache<SourceKind, SourceValue>;
+  private readonly breakers: Record<SourceKind, CircuitBreaker>;
+
+  constructor(
+    private readonly reader: CatalogReader,
+    clock: Clock,
+    private readonly options: ProductDetailOptions = defaultProductDetailOptions,
+  ) {
+    this.cache = new L1Cache<SourceKind, SourceValue>({
+      maxEntries: options.cacheMaxEntries,
+      ttlMs: options.cacheTtlMs,
+      negativeTtlMs: options.negativeTtlMs,
+      clock,
+    });
+    this.breakers = {
+      info: new CircuitBreaker('info', options.breaker, clock),
+      price: new CircuitBreaker('price', options.breaker, clock),
+      stock: new CircuitBreaker('stock', options.breaker, clock),
+    };
+  }
+
+  /**
+   * @throws NotFoundError when the SKU has no info item.
+   * @throws DependencyError when info cannot be read (price/stock failures only degrade).
+   */
+  async get(sku: string, seen: SeenVersions = {}): Promise<ProductDetail> {
+    const cached = this.fromCache(sku, seen);
+    if (cached) return cached;
+    const [info, price, stock] = await Promise.allSettled(SOURCES.map((kind) => this.load(kind, sku, seen)));
+    return assemble(
+      sku,
+      info as PromiseSettledResult<ProductInfo | null>,
+      price as PromiseSettledResult<Price | null>,
+      stock as PromiseSettledResult<Stock | null>,
+    );
+  }
+
+  /** Drops a SKU's cached sources (used by invalidation paths that share the process). */
+  invalidate(sku: string, kinds: readonly SourceKind[] = SOURCES): void {
+    for (const kind of kinds) this.cache.delete(kind, sku);
+  }
+
+  /** The cache-hit fast path: no promises, no timers. */
+  private fromCache(sku: string, seen: SeenVersions): ProductDetail | undefined {
+    const info = this.cache.peek('info', sku);
+    const price = this.cache.peek('price', sku);
+    const stock = this.cache.peek('stock', sku);
+    if (!info.hit || !price.hit || !stock.hit) return undefined;
+    if (isOlderThanSeen(info.value, seen.info) || isOlderThanSeen(price.value, seen.price) || isOlderThanSeen(stock.value, seen.stock)) {
+      return undefined;
+    }
+    return assemble(
+      sku,
+      { status: 'fulfilled', value: info.value as ProductInfo | null },
+      { status: 'fulfilled', value: price.value as Price | null },
+      { status: 'fulfilled', value: stock.value as Stock | null },
+    );
+  }
+
+  private async load(kind: SourceKind, sku: string, seen: SeenVersions): Promise<SourceValue | null> {
+    const fetchOnce = () =>
+      this.breakers[kind].run(() => withTimeout(this.options.timeoutMs[kind], (signal) => this.read(kind, sku, signal)));
+    const cached = this.cache.peek(kind, sku);
+    if (cached.hit && isOlderThanSeen(cached.value, seen[kind])) {
+      // The client has seen a newer version than this container holds: re-read rather than
+      // serve something older than what the client already showed (monotonic reads).
+      const fresh = await fetchOnce();
+      this.cache.set(kind, sku, fresh);
+      return fresh;
+    }
+    return this.cache.getOrLoad(kind, sku, fetchOnce);
+  }
+
+  private read(kind: SourceKind, sku: string, signal: AbortSignal): Promise<SourceValue | null> {
+    switch (kind) {
+      case 'info':
+        return this.reader.getInfo(sku, signal);
+      case 'price':
+        return this.reader.getPrice(sku, signal);
+      case 'stock':
+        return this.reader.getStock(sku, signal);
+    }
+  }
+}
+
+function isOlderThanSeen(value: SourceValue | null, seenVersion: number | undefined): boolean {
+  return seenVersion !== undefined && (value === null || value.version < seenVersion);
+}
+
+function assemble(
+  sku: string,
+  info: PromiseSettledResult<ProductInfo | null>,
+  price: PromiseSettledResult<Price | null>,
+  stock: PromiseSettledResult<Stock | null>,
+): ProductDetail {
+  if (info.status === 'rejected') {
+    throw new DependencyError('Product information is temporarily unavailable', 'INFO_UNAVAILABLE');
+  }
+  if (info.value === null) throw new NotFoundError(`No product with SKU ${sku}`, 'PRODUCT_NOT_FOUND');
+  const degraded: ProductDetail['degraded'] = [];
+  if (price.status === 'rejected') degraded.push('price');
+  if (stock.status === 'rejected') degraded.push('stock');
+  const priceValue = price.status === 'fulfilled' ? price.value : null;
+  const stockValue = stock.status === 'fulfilled' ? stock.value : null;
+  return {
+    sku,
+    name: info.value.name,
+    description: info.value.description,
+    price: priceValue && { amount: priceValue.amount, original: priceValue.original, currency: priceValue.currency },
+    stock: stockValue && { available: stockValue.quantity > 0, quantity: stockValue.quantity },
+    versions: { info: info.value.version, price: priceValue?.version ?? null, stock: stockValue?.version ?? null },
+    degraded,
+  };
+}
+
+/**
+ * The ETag is derived from the three versions, so it changes exactly when content can.
+ * Degraded parts are marked so a degraded answer never matches a complete one.
+ */
+export function productEtag(detail: ProductDetail): string {
+  const part = (kind: 'price' | 'stock') => (detail.degraded.includes(kind) ? 'x' : String(detail.versions[kind] ?? '-'));
+  return `"${detail.versions.info}.${part('price')}.${part('stock')}"`;
+}
+
+/** Parses an ETag produced by `productEtag` back into the versions the client has seen. */
+export function seenVersionsFromEtag(etag: string | undefined): SeenVersions {
+  if (!etag) return {};
+  const match = /^(?:W\/)?"(\d+)\.(\d+|-|x)\.(\d+|-|x)"$/.exec(etag.trim());
+  if (!match) return {};
+  const num = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) : undefined);
+  return { info: num(match[1]), price: num(match[2]), stock: num(match[3]) };
+}

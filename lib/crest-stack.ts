@@ -1,0 +1,43 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { CatalogTable } from './constructs/catalog-table.js';
+import { CrestApi } from './constructs/crest-api.js';
+import { DaxCache } from './constructs/dax-cache.js';
+import { ProductReads } from './constructs/product-reads.js';
+import { type CrestSettings, readSettings } from './context.js';
+
+/**
+ * Crest: one stack composing one construct per capability. The same template deploys to AWS
+ * (dax=true by default), to LocalStack (target=localstack: no DAX, no WAF) and is hosted by the
+ * local runtime (target=local).
+ */
+export class CrestStack extends Stack {
+  readonly settings: CrestSettings;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.settings = readSettings(this.node);
+    const settings = this.settings;
+
+    const catalog = new CatalogTable(this, 'Catalog');
+    const dax = settings.dax
+      ? new DaxCache(this, 'Dax', {
+          table: catalog.table,
+          nodeType: settings.daxNodeType,
+          replicationFactor: settings.daxReplicationFactor,
+          itemTtl: Duration.minutes(1),
+          queryTtl: Duration.minutes(1),
+        })
+      : undefined;
+    const api = new CrestApi(this, 'Http', {
+      throttleRate: settings.apiThrottleRate,
+      throttleBurst: settings.apiThrottleBurst,
+      waf: settings.waf,
+    });
+    new ProductReads(this, 'ProductReads', { api, catalog: catalog.table, dax });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.api.url });
+    new CfnOutput(this, 'CatalogTableName', { value: catalog.table.tableName });
+    if (dax) new CfnOutput(this, 'DaxEndpoint', { value: dax.discoveryEndpoint });
+  }
+}

@@ -1,0 +1,86 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { infoItem, priceItem, stockItem } from '../../lambdas/adapters/catalog-items.js';
+import type { Price, ProductInfo, Stock } from '../../lambdas/domain/product/types.js';
+
+export const DEMO_SKU = 'DEMO-0001';
+
+const ADJECTIVES = ['Aurora', 'Summit', 'Coastal', 'Urban', 'Nordic', 'Velvet', 'Ember', 'Lunar', 'Cedar', 'Solar', 'Harbor', 'Alpine'];
+const NOUNS = [
+  'Backpack',
+  'Headphones',
+  'Sneakers',
+  'Water Bottle',
+  'Desk Lamp',
+  'Rain Jacket',
+  'Smartwatch',
+  'Coffee Grinder',
+  'Yoga Mat',
+  'Speaker',
+];
+
+/** mulberry32: a tiny seeded PRNG, so the demo catalog is the same on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface DemoProduct {
+  info: ProductInfo;
+  price: Price;
+  stock: Stock;
+}
+
+/** `count` deterministic demo products DEMO-0001…; every tenth one is sold out. */
+export function demoCatalog(count = 1000, seed = 42): DemoProduct[] {
+  const rand = prng(seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)] as T;
+  return Array.from({ length: count }, (_, i) => {
+    const sku = `DEMO-${String(i + 1).padStart(4, '0')}`;
+    const amount = 499 + Math.floor(rand() * 195) * 100;
+    const discounted = rand() < 0.3;
+    return {
+      info: {
+        sku,
+        name: `${pick(ADJECTIVES)} ${pick(NOUNS)}`,
+        description: `Demo product ${i + 1} of the Crest sample catalog.`,
+        version: 1,
+        sales: Math.floor(rand() * 10_000),
+        exposure: Math.floor(rand() * 100_000),
+        clicks: Math.floor(rand() * 20_000),
+      },
+      price: { sku, amount, original: discounted ? Math.round(amount * 1.25) : amount, currency: 'USD', version: 1 },
+      stock: { sku, quantity: (i + 1) % 10 === 0 ? 0 : Math.floor(rand() * 500) + 1, version: 1 },
+    };
+  });
+}
+
+/** Writes products with BatchWriteItem (25 items a call), retrying unprocessed items. */
+export async function seedCatalog(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  products: DemoProduct[],
+  now = Date.now(),
+): Promise<number> {
+  const items = products.flatMap((p) => [infoItem(p.info, now), priceItem(p.price, now), stockItem(p.stock, now)]);
+  const batches: Array<Record<string, unknown>[]> = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  const worker = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length; attempt++) {
+        if (attempt > 8) throw new Error('seed: unprocessed items after retries');
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+        if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return items.length;
+}
