@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildFunctions } from '../../lib/build.js';
+import { FUNCTIONS, type FunctionName, functionBundleDir, functionMetafile } from '../../lib/functions.js';
+import { percentile, round } from './report.js';
+
+export interface FunctionFootprint {
+  name: FunctionName;
+  bundleKB: number;
+  initMsP50: number;
+}
+
+/**
+ * Bundle size (minified .mjs from the esbuild metafile; source maps excluded) and module init
+ * time (import of the bundle in a fresh Node process, median of `runs`).
+ */
+export async function functionFootprints(env: Record<string, string>, runs = 5): Promise<FunctionFootprint[]> {
+  await buildFunctions();
+  return FUNCTIONS.map((name) => {
+    const meta = JSON.parse(readFileSync(functionMetafile(name), 'utf8')) as { outputs: Record<string, { bytes: number }> };
+    const bytes = Object.entries(meta.outputs).find(([file]) => file.endsWith('.mjs'))?.[1].bytes ?? 0;
+    const file = path.join(functionBundleDir(name), 'index.mjs');
+    const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+    const samples = Array.from({ length: runs }, () =>
+      Number(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' } })
+          .toString()
+          .trim(),
+      ),
+    ).sort((a, b) => a - b);
+    return { name, bundleKB: round(bytes / 1024, 0), initMsP50: round(percentile(samples, 50)) };
+  });
+}

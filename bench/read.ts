@@ -1,0 +1,163 @@
+/**
+ * npm run bench:read — the hot read path, measured side by side in one run:
+ *  1. HTTP: GET /v1/products/{sku} on the local runtime (warm L1) vs a bare node:http server
+ *     answering the same bytes, with the same load generator and settings.
+ *  2. Handler: cost of one cache-hit invocation, and of a miss against DynamoDB Local.
+ *  3. Aggregation: serial vs concurrent sources with injected latencies 50/30/20 ms.
+ *  4. Bundle size and module init time per function.
+ */
+
+import { performance } from 'node:perf_hooks';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { systemClock } from '../lambdas/domain/clock.js';
+import type { CatalogReader } from '../lambdas/domain/product/ports.js';
+import { defaultProductDetailOptions, ProductDetailService } from '../lambdas/domain/product/product-detail.js';
+import type { Price, ProductInfo, Stock } from '../lambdas/domain/product/types.js';
+import { DEMO_SKU } from '../lib/local/demo-data.js';
+import { startLocalRuntime } from '../lib/local/runtime.js';
+import { functionFootprints } from './lib/functions.js';
+import { bareServer, load, snapshot } from './lib/http.js';
+import { percentile, round, verdict, writeReport } from './lib/report.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+const runtime = await startLocalRuntime({
+  port: 0,
+  // Stage throttling would cap the load generator; the benchmark measures the path, not the limit.
+  context: { apiThrottleRate: 10_000_000, apiThrottleBurst: 10_000_000 },
+  log: (l) => console.log(`[bench] ${l}`),
+});
+
+try {
+  // 1. HTTP, our path vs bare node:http with the same bytes
+  const url = `${runtime.url}/v1/products/${DEMO_SKU}`;
+  for (let i = 0; i < 200; i++) await (await fetch(url)).arrayBuffer();
+  const snap = await snapshot(url);
+  const bare = await bareServer(snap.status, snap.headers, snap.body);
+  console.log(`[bench] HTTP: ${SECONDS}s each, ${CONNECTIONS} connections`);
+  await load(url, { seconds: 2, connections: CONNECTIONS }); // warm-up (JIT)
+  await load(bare.url, { seconds: 2, connections: CONNECTIONS });
+  const ours = await load(url, { seconds: SECONDS, connections: CONNECTIONS });
+  const baseline = await load(bare.url, { seconds: SECONDS, connections: CONNECTIONS });
+  await bare.close();
+  const httpRatio = ours.requestsPerSec / baseline.requestsPerSec;
+
+  // 2. Handler cost: the hosted bundle, invoked directly
+  const route = runtime.api.routes.find((r) => r.resourcePath === '/v1/products/{sku}');
+  if (!route) throw new Error('no product route');
+  const fn = runtime.host.get(route.functionLogicalId);
+  const event = (sku: string): APIGatewayProxyEvent =>
+    ({
+      resource: '/v1/products/{sku}',
+      path: `/v1/products/${sku}`,
+      httpMethod: 'GET',
+      headers: {},
+      multiValueHeaders: {},
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: { sku },
+      stageVariables: null,
+      body: null,
+      isBase64Encoded: false,
+      requestContext: { requestId: 'bench', stage: 'live' },
+    }) as unknown as APIGatewayProxyEvent;
+  const hitEvent = event(DEMO_SKU);
+  for (let i = 0; i < 20_000; i++) await fn.invoke(hitEvent);
+  const HITS = 200_000;
+  const hitStart = performance.now();
+  for (let i = 0; i < HITS; i++) await fn.invoke(hitEvent);
+  const hitUs = ((performance.now() - hitStart) * 1000) / HITS;
+  const missSamples: number[] = [];
+  for (let i = 101; i <= 600; i++) {
+    const e = event(`DEMO-${String(i).padStart(4, '0')}`);
+    const t = performance.now();
+    await fn.invoke(e);
+    missSamples.push((performance.now() - t) * 1000);
+  }
+  missSamples.sort((a, b) => a - b);
+
+  // 3. Aggregation: serial vs concurrent with injected latencies
+  const delayed = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
+  const sku = 'AGG-1';
+  const slow: CatalogReader = {
+    getInfo: () => delayed<ProductInfo>(50, { sku, name: 'n', description: 'd', version: 1 }),
+    getPrice: () => delayed<Price>(30, { sku, amount: 1, original: 1, currency: 'USD', version: 1 }),
+    getStock: () => delayed<Stock>(20, { sku, quantity: 1, version: 1 }),
+  };
+  const noCache = {
+    ...defaultProductDetailOptions,
+    cacheTtlMs: { info: 0, price: 0, stock: 0 },
+    negativeTtlMs: 0,
+    timeoutMs: { info: 1000, price: 1000, stock: 1000 },
+  };
+  const service = new ProductDetailService(slow, systemClock, noCache);
+  const serial: number[] = [];
+  const concurrent: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    let t = performance.now();
+    await slow.getInfo(sku);
+    await slow.getPrice(sku);
+    await slow.getStock(sku);
+    serial.push(performance.now() - t);
+    t = performance.now();
+    await service.get(sku);
+    concurrent.push(performance.now() - t);
+  }
+  serial.sort((a, b) => a - b);
+  concurrent.sort((a, b) => a - b);
+  const concurrentP50 = percentile(concurrent, 50);
+
+  // 4. Bundle size and init time
+  const footprints = await functionFootprints({ CATALOG_TABLE: 'bench', AWS_REGION: 'us-east-1' });
+  const reader = footprints.find((f) => f.name === 'product-read');
+
+  await writeReport(
+    'read',
+    'bench:read — hot product reads',
+    [
+      { metric: `HTTP req/s, Crest local runtime (warm L1, ${CONNECTIONS} conns)`, value: round(ours.requestsPerSec, 0) },
+      { metric: 'HTTP req/s, bare node:http (same bytes)', value: round(baseline.requestsPerSec, 0) },
+      { metric: 'HTTP ratio Crest / bare', value: round(httpRatio, 2), target: '≥ 0.5', verdict: verdict(httpRatio >= 0.5) },
+      { metric: 'HTTP p50 / p99 latency, Crest (ms)', value: `${ours.p50Ms} / ${ours.p99Ms}` },
+      { metric: 'HTTP p50 / p99 latency, bare (ms)', value: `${baseline.p50Ms} / ${baseline.p99Ms}` },
+      {
+        metric: 'HTTP non-2xx + errors, Crest',
+        value: ours.non2xx + ours.errors,
+        target: '0',
+        verdict: verdict(ours.non2xx + ours.errors === 0),
+      },
+      { metric: 'Handler cost per cache hit (µs, mean of 200k)', value: round(hitUs, 2), target: '≤ 25', verdict: verdict(hitUs <= 25) },
+      {
+        metric: 'Handler cost per miss vs DynamoDB Local (µs, p50 / p99)',
+        value: `${round(percentile(missSamples, 50), 0)} / ${round(percentile(missSamples, 99), 0)}`,
+      },
+      { metric: 'Aggregation serial 50+30+20 ms (ms, p50)', value: round(percentile(serial, 50)) },
+      {
+        metric: 'Aggregation concurrent (ms, p50)',
+        value: round(concurrentP50),
+        target: '≤ 55 (slowest + 5)',
+        verdict: verdict(concurrentP50 <= 55),
+      },
+      ...footprints.map((f) => ({
+        metric: `Bundle ${f.name} (KB, minified, no maps)`,
+        value: f.bundleKB,
+        target: f.name === 'product-read' ? '≤ 850 (DAX reader)' : '≤ 400',
+        verdict: verdict(f.bundleKB <= (f.name === 'product-read' ? 850 : 400)),
+      })),
+      ...footprints.map((f) => ({ metric: `Module init ${f.name} (ms, p50 of 5)`, value: f.initMsP50 })),
+    ],
+    {
+      ours,
+      baseline,
+      hitUs,
+      missSamplesUs: { p50: percentile(missSamples, 50), p99: percentile(missSamples, 99) },
+      serial,
+      concurrent,
+      footprints,
+      reader,
+    },
+  );
+} finally {
+  await runtime.stop();
+}
