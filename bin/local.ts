@@ -26,6 +26,7 @@ try {
     messagingPort: int('FAUXQS_PORT', 0),
     adminApiKey: process.env.CREST_ADMIN_API_KEY || 'local-admin-key',
     log: (line) => console.log(`[crest] ${line}`),
+    progressLog: true,
   });
   const { url } = runtime;
   console.log(

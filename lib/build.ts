@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { FUNCTIONS, type FunctionName, functionBundleDir, functionEntry, functionMetafile } from './functions.js';
+import { FUNCTIONS, type FunctionName, functionBundleDir, functionEntry, functionMetafile, ROOT } from './functions.js';
 
 export interface BundleReport {
   name: FunctionName;
@@ -36,6 +36,8 @@ async function buildFunction(name: FunctionName): Promise<BundleReport> {
     mainFields: ['module', 'main'],
     metafile: true,
     legalComments: 'none',
+    // Functions get credentials from the environment only: see lambdas/shared/lambda-credentials.ts.
+    alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, 'lambdas', 'shared', 'lambda-credentials.ts') },
     logLevel: 'error',
     // Some bundled CommonJS dependencies call require() for Node built-ins.
     banner: {

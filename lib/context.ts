@@ -13,6 +13,11 @@ export interface CrestSettings {
   daxReplicationFactor: number;
   apiThrottleRate: number;
   apiThrottleBurst: number;
+  /** Reserved concurrency of the deduction consumer, and its event-source maxConcurrency. */
+  deductionConcurrency: number;
+  deductionTimeoutSeconds: number;
+  deductionMaxReceiveCount: number;
+  perUserLimit: number;
 }
 
 export function readSettings(node: Node): CrestSettings {
@@ -27,6 +32,10 @@ export function readSettings(node: Node): CrestSettings {
     daxReplicationFactor: num(node.tryGetContext('daxReplicationFactor'), 3),
     apiThrottleRate: num(node.tryGetContext('apiThrottleRate'), 2000),
     apiThrottleBurst: num(node.tryGetContext('apiThrottleBurst'), 4000),
+    deductionConcurrency: num(node.tryGetContext('deductionConcurrency'), 5),
+    deductionTimeoutSeconds: num(node.tryGetContext('deductionTimeoutSeconds'), 30),
+    deductionMaxReceiveCount: num(node.tryGetContext('deductionMaxReceiveCount'), 5),
+    perUserLimit: num(node.tryGetContext('perUserLimit'), 1),
   };
 }
 

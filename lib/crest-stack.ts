@@ -4,6 +4,7 @@ import { CatalogTable } from './constructs/catalog-table.js';
 import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
 import { ProductReads } from './constructs/product-reads.js';
+import { StockDeductions } from './constructs/stock-deductions.js';
 import { type CrestSettings, readSettings } from './context.js';
 
 /**
@@ -35,9 +36,18 @@ export class CrestStack extends Stack {
       waf: settings.waf,
     });
     new ProductReads(this, 'ProductReads', { api, catalog: catalog.table, dax });
+    const deductions = new StockDeductions(this, 'StockDeductions', {
+      api,
+      catalog: catalog.table,
+      concurrency: settings.deductionConcurrency,
+      timeoutSeconds: settings.deductionTimeoutSeconds,
+      maxReceiveCount: settings.deductionMaxReceiveCount,
+      perUserLimit: settings.perUserLimit,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url });
     new CfnOutput(this, 'CatalogTableName', { value: catalog.table.tableName });
+    new CfnOutput(this, 'DeductionsDlqUrl', { value: deductions.deadLetters.queueUrl });
     if (dax) new CfnOutput(this, 'DaxEndpoint', { value: dax.discoveryEndpoint });
   }
 }

@@ -7,8 +7,6 @@ import { ValidationError } from '../domain/errors.js';
 
 z.config(en());
 
-export { z };
-
 /** SKU: 1–64 characters of [A-Za-z0-9_-]. */
 export const skuSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -'));
 

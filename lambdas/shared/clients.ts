@@ -41,7 +41,14 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient({ region, maxAttempts: 3, requestHandler: { requestTimeout: requestTimeoutMs } });
+  sqs ??= new SQSClient({
+    region,
+    maxAttempts: 3,
+    requestHandler: { requestTimeout: requestTimeoutMs },
+    // Send to the resolved endpoint (regional in AWS, AWS_ENDPOINT_URL_SQS locally), not to the
+    // queue URL's host: emulators issue URLs like sqs.us-east-1.localhost that do not resolve.
+    useQueueUrlAsEndpoint: false,
+  });
   return sqs;
 }
 

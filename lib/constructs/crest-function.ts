@@ -20,7 +20,8 @@ export interface CrestFunctionProps {
   vpc?: { vpc: ec2.IVpc; subnets: ec2.SubnetSelection; securityGroups: ec2.ISecurityGroup[] };
 }
 
-export type TableAccess = 'R' | 'RW';
+/** 'R' / 'RW' as the CDK grants them, or an explicit list of DynamoDB actions. */
+export type TableAccess = 'R' | 'RW' | string[];
 
 /**
  * The one way Crest declares a Lambda function: Node.js 24 on arm64, the esbuild bundle from
@@ -92,7 +93,8 @@ export class CrestFunction extends Construct {
   bindTable(table: dynamodb.ITable, access: TableAccess, envName: string): this {
     this.fn.addEnvironment(envName, table.tableName);
     if (access === 'R') table.grantReadData(this.fn);
-    else table.grantReadWriteData(this.fn);
+    else if (access === 'RW') table.grantReadWriteData(this.fn);
+    else table.grant(this.fn, ...access);
     suppress(this.role, 'IAM5', "Table grants include the table's own indexes (<table arn>/index/*), nothing wider.", [
       { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>\\/index\\/\\*$/g' },
     ]);

@@ -112,6 +112,8 @@ export interface ApiGatewayOptions {
   host?: string;
   /** The value clients send as x-api-key on routes that require a key. */
   apiKey: string;
+  /** Serves GET /_local/status (local only: queue depths, concurrency). */
+  localStatus?: () => Promise<unknown>;
 }
 
 export interface RunningApi {
@@ -148,6 +150,9 @@ export async function startApiGateway(t: LocalTemplate, host: LambdaHost, option
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    if (options.localStatus && method === 'GET' && url.pathname === '/_local/status') {
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(await options.localStatus()) };
+    }
     if (!bucket.take()) return gatewayError(GATEWAY_ERRORS.throttled, 'Too Many Requests', requestId);
     const match = matchRoute(routes, method, url.pathname);
     if (!match) return gatewayError(GATEWAY_ERRORS.routeNotFound, `No route for ${method} ${url.pathname}`, requestId);

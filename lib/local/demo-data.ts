@@ -3,6 +3,7 @@ import { infoItem, priceItem, stockItem } from '../../lambdas/adapters/catalog-i
 import type { Price, ProductInfo, Stock } from '../../lambdas/domain/product/types.js';
 
 export const DEMO_SKU = 'DEMO-0001';
+export const FLASH_SKU = 'FLASH-0001';
 
 const ADJECTIVES = ['Aurora', 'Summit', 'Coastal', 'Urban', 'Nordic', 'Velvet', 'Ember', 'Lunar', 'Cedar', 'Solar', 'Harbor', 'Alpine'];
 const NOUNS = [
@@ -58,6 +59,23 @@ export function demoCatalog(count = 1000, seed = 42): DemoProduct[] {
       stock: { sku, quantity: (i + 1) % 10 === 0 ? 0 : Math.floor(rand() * 500) + 1, version: 1 },
     };
   });
+}
+
+/** The flash-sale demo product: 1,000 units at a steep discount. */
+export function flashSaleProduct(units = 1000, sku = FLASH_SKU): DemoProduct {
+  return {
+    info: {
+      sku,
+      name: 'Flash Sale Sneakers',
+      description: 'Limited drop: one pair per customer.',
+      version: 1,
+      sales: 0,
+      exposure: 0,
+      clicks: 0,
+    },
+    price: { sku, amount: 4999, original: 12999, currency: 'USD', version: 1 },
+    stock: { sku, quantity: units, version: 1 },
+  };
 }
 
 /** Writes products with BatchWriteItem (25 items a call), retrying unprocessed items. */

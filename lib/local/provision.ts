@@ -71,5 +71,6 @@ async function createQueue(t: LocalTemplate, client: SQSClient, id: string, p: P
   ];
   for (const key of copy) if (p[key] !== undefined) attributes[key] = String(p[key]);
   if (p.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(p.RedrivePolicy);
-  await client.send(new CreateQueueCommand({ QueueName: t.physicalName(id), Attributes: attributes }));
+  const out = await client.send(new CreateQueueCommand({ QueueName: t.physicalName(id), Attributes: attributes }));
+  if (out.QueueUrl) t.setQueueUrl(id, out.QueueUrl);
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type RunningApi, startApiGateway } from './api-gateway.js';
-import { demoCatalog, seedCatalog } from './demo-data.js';
+import { demoCatalog, flashSaleProduct, seedCatalog } from './demo-data.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { LambdaHost } from './lambda-host.js';
 import { type LocalClients, localClients, provision } from './provision.js';
+import { SqsEventSource, sqsMappingsFromTemplate } from './sqs-event-source.js';
 import { startMessagingLocal } from './sqs-s3-local.js';
 import { synthLocal } from './synth.js';
 import { type LocalEndpoints, LocalTemplate } from './template.js';
@@ -30,6 +31,22 @@ export interface LocalRuntimeOptions {
   /** Re-bundle the functions before synthesizing (default true; tests bundle once up front). */
   build?: boolean;
   log?: (line: string) => void;
+  /** Log queue depth and consumer concurrency every 2 s while there is work (npm start). */
+  progressLog?: boolean;
+}
+
+export interface LocalStatus {
+  queues: Array<{
+    queue: string;
+    function: string;
+    visible: number;
+    inFlightMessages: number;
+    concurrencyCap: number;
+    invocationsInFlight: number;
+    maxInvocationsInFlight: number;
+    invocations: number;
+  }>;
+  functions: Array<{ function: string; inFlight: number; maxInFlight: number; invocations: number; errors: number }>;
 }
 
 export interface LocalRuntime {
@@ -40,6 +57,9 @@ export interface LocalRuntime {
   host: LambdaHost;
   api: RunningApi;
   clients: LocalClients;
+  sqsSources: SqsEventSource[];
+  /** Queue depths and function concurrency, as served on GET /_local/status. */
+  status(): Promise<LocalStatus>;
   /** Physical (local) name of the first resource of `type` whose logical ID contains `hint`. */
   resourceName(type: string, hint: string): string;
   stop(): Promise<void>;
@@ -89,15 +109,57 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     if (options.seed ?? true) {
       const doc = DynamoDBDocumentClient.from(clients.dynamodb);
-      const count = await seedCatalog(doc, resourceName('AWS::DynamoDB::Table', 'Catalog'), demoCatalog());
+      const count = await seedCatalog(doc, resourceName('AWS::DynamoDB::Table', 'Catalog'), [...demoCatalog(), flashSaleProduct()]);
       log(`seeded ${count} catalog items`);
     }
 
+    const sqsSources = sqsMappingsFromTemplate(template, host).map((m) => new SqsEventSource(m, template, host, clients.sqs, log));
+    for (const source of sqsSources) source.start();
+    stops.push(async () => {
+      await Promise.all(sqsSources.map((s) => s.stop()));
+    });
+
+    const status = async (): Promise<LocalStatus> => ({
+      queues: await Promise.all(
+        sqsSources.map(async (s) => {
+          const depth = await s.depth();
+          return {
+            queue: s.stats.queue,
+            function: s.stats.function,
+            visible: depth.visible,
+            inFlightMessages: depth.inFlight,
+            concurrencyCap: s.stats.concurrencyCap,
+            invocationsInFlight: s.stats.inFlight,
+            maxInvocationsInFlight: s.stats.maxInFlight,
+            invocations: s.stats.invocations,
+          };
+        }),
+      ),
+      functions: host.all().map((f) => ({ function: f.logicalId, ...f.stats })),
+    });
+    if (options.progressLog) {
+      const timer = setInterval(() => {
+        void status().then(
+          (st) => {
+            for (const q of st.queues) {
+              if (q.visible + q.inFlightMessages + q.invocationsInFlight === 0) continue;
+              log(
+                `queue ${q.queue}: ${q.visible} waiting, ${q.inFlightMessages} in flight; ${q.function} ${q.invocationsInFlight}/${q.concurrencyCap} running`,
+              );
+            }
+          },
+          () => undefined,
+        );
+      }, 2000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+    }
+
     const adminApiKey = options.adminApiKey ?? `local-${randomBytes(12).toString('hex')}`;
-    const api = await startApiGateway(template, host, { port: options.port ?? 3000, apiKey: adminApiKey });
+    const api = await startApiGateway(template, host, { port: options.port ?? 3000, apiKey: adminApiKey, localStatus: status });
     stops.push(api.close);
 
-    return { url: api.url, adminApiKey, endpoints, template, host, api, clients, resourceName, stop };
+    return { url: api.url, adminApiKey, endpoints, template, host, api, clients, sqsSources, status, resourceName, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -52,8 +52,15 @@ export class LocalTemplate {
     return `${this.namePrefix}${logicalId}`;
   }
 
+  private readonly queueUrls = new Map<string, string>();
+
+  /** Records the URL the emulator issued for a queue (fauxqs identifies queues by it). */
+  setQueueUrl(logicalId: string, url: string): void {
+    this.queueUrls.set(logicalId, url);
+  }
+
   queueUrl(logicalId: string): string {
-    return `${this.endpoints.sqs}/${LOCAL_ACCOUNT}/${this.physicalName(logicalId)}`;
+    return this.queueUrls.get(logicalId) ?? `${this.endpoints.sqs}/${LOCAL_ACCOUNT}/${this.physicalName(logicalId)}`;
   }
 
   arn(logicalId: string): string {

@@ -1,0 +1,251 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Clock } from '../domain/clock.js';
+import type { DeductionStore, LedgerSnapshot, StockLedger, SuccessChunk } from '../domain/deductions/ports.js';
+import type { Deduction, RejectReason } from '../domain/deductions/types.js';
+import type { Stock } from '../domain/product/types.js';
+import { productKey, stockFromItem } from './catalog-items.js';
+import {
+  deductionFromItem,
+  isExpired,
+  limitKey,
+  RETENTION_TTL_S,
+  requestItem,
+  requestKey,
+  ttlFrom,
+  UNCONFIRMED_TTL_S,
+} from './deduction-items.js';
+
+export interface DeductionTables {
+  deductions: string;
+  catalog: string;
+}
+
+/** DeductionStore and StockLedger over DynamoDB (plain client: transactions do not go through DAX here). */
+export class DynamoDeductions implements DeductionStore, StockLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: DeductionTables,
+    private readonly clock: Clock,
+  ) {}
+
+  async createIfAbsent(deduction: Deduction): Promise<{ created: boolean; record: Deduction }> {
+    const now = this.clock.now();
+    const ttl = deduction.queued ? RETENTION_TTL_S : UNCONFIRMED_TTL_S;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tables.deductions,
+          Item: requestItem(deduction, ttlFrom(now, ttl)),
+          // An expired record (not yet swept by TTL) counts as absent.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
+          ExpressionAttributeValues: { ':nowS': Math.floor(now / 1000) },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { created: true, record: deduction };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The old item comes back in wire format even through the document client.
+      const existing = error.Item ? deductionFromItem(unmarshall(error.Item)) : await this.get(deduction.id);
+      if (!existing) throw error;
+      return { created: false, record: existing };
+    }
+  }
+
+  async get(id: string): Promise<Deduction | null> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tables.deductions, Key: requestKey(id), ConsistentRead: true }));
+    if (!out.Item || isExpired(out.Item, this.clock.now())) return null;
+    return deductionFromItem(out.Item);
+  }
+
+  async markQueued(id: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tables.deductions,
+        Key: requestKey(id),
+        UpdateExpression: 'SET queued = :true, expiresAt = :exp',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':true': true, ':exp': ttlFrom(this.clock.now(), RETENTION_TTL_S) },
+      }),
+    );
+  }
+
+  async discardUnqueued(id: string): Promise<void> {
+    await this.client
+      .send(
+        new DeleteCommand({
+          TableName: this.tables.deductions,
+          Key: requestKey(id),
+          ConditionExpression: 'queued = :false AND #s = :queued',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':false': false, ':queued': 'QUEUED' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  async snapshot(sku: string, ids: readonly string[], userIds: readonly string[]): Promise<LedgerSnapshot> {
+    const now = this.clock.now();
+    const [stockOut, items] = await Promise.all([
+      this.client.send(new GetCommand({ TableName: this.tables.catalog, Key: productKey(sku, 'stock'), ConsistentRead: true })),
+      this.batchGet([...ids.map(requestKey), ...userIds.map((u) => limitKey(sku, u))]),
+    ]);
+    const snapshot: LedgerSnapshot = {
+      stock: stockOut.Item ? stockFromItem(stockOut.Item) : null,
+      records: new Map(),
+      holdings: new Map(),
+    };
+    for (const item of items) {
+      if (item.sk === 'REQUEST' && !isExpired(item, now)) snapshot.records.set(String(item.id), deductionFromItem(item));
+      if (item.sk === 'LIMIT' && !isExpired(item, now)) snapshot.holdings.set(String(item.userId), Number(item.units ?? 0));
+    }
+    return snapshot;
+  }
+
+  async commit(sku: string, expected: Stock, chunk: SuccessChunk, limitPerUser: number, now: number): Promise<'committed' | 'conflict'> {
+    const exp = ttlFrom(now, RETENTION_TTL_S);
+    const transactItems = [
+      {
+        Update: {
+          TableName: this.tables.catalog,
+          Key: productKey(sku, 'stock'),
+          UpdateExpression: 'SET quantity = quantity - :units, version = version + :one, updatedAt = :now',
+          // Guarded by version and quantity: stock can never go below zero, and a concurrent
+          // writer makes this chunk re-read instead of deciding on a stale count.
+          ConditionExpression: 'version = :version AND quantity >= :units',
+          ExpressionAttributeValues: { ':units': chunk.units, ':one': 1, ':version': expected.version, ':now': now },
+        },
+      },
+      ...chunk.deductions.map((d) => ({
+        Update: {
+          TableName: this.tables.deductions,
+          Key: requestKey(d.id),
+          UpdateExpression: 'SET #s = :succeeded, completedAt = :now, expiresAt = :exp, queued = :true',
+          // Exactly-once: a request that is already final (a redelivered message) fails this
+          // guard and the whole chunk is re-decided without it.
+          ConditionExpression: '#s = :queued',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':queued': 'QUEUED', ':now': now, ':exp': exp, ':true': true },
+        },
+      })),
+      ...[...chunk.unitsByUser].map(([userId, units]) => ({
+        Update: {
+          TableName: this.tables.deductions,
+          Key: limitKey(sku, userId),
+          UpdateExpression: 'ADD units :units SET sku = :sku, userId = :user, expiresAt = :exp',
+          ConditionExpression: 'attribute_not_exists(units) OR units <= :maxBefore',
+          ExpressionAttributeValues: { ':units': units, ':sku': sku, ':user': userId, ':exp': exp, ':maxBefore': limitPerUser - units },
+        },
+      })),
+    ];
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: transactItems }));
+      return 'committed';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return 'conflict';
+      throw error;
+    }
+  }
+
+  async reject(id: string, reason: RejectReason, now: number): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tables.deductions,
+          Key: requestKey(id),
+          UpdateExpression: 'SET #s = :rejected, reason = :reason, completedAt = :now, expiresAt = :exp, queued = :true',
+          ConditionExpression: '#s = :queued',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':rejected': 'REJECTED',
+            ':queued': 'QUEUED',
+            ':reason': reason,
+            ':now': now,
+            ':exp': ttlFrom(now, RETENTION_TTL_S),
+            ':true': true,
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  async refund(deduction: Deduction, now: number): Promise<'cancelled' | 'not-succeeded'> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tables.deductions,
+                  Key: requestKey(deduction.id),
+                  UpdateExpression: 'SET #s = :cancelled, completedAt = :now',
+                  ConditionExpression: '#s = :succeeded',
+                  ExpressionAttributeNames: { '#s': 'status' },
+                  ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':succeeded': 'SUCCEEDED', ':now': now },
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tables.catalog,
+                  Key: productKey(deduction.sku, 'stock'),
+                  UpdateExpression: 'SET quantity = quantity + :q, version = version + :one, updatedAt = :now',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeValues: { ':q': deduction.quantity, ':one': 1, ':now': now },
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tables.deductions,
+                  Key: limitKey(deduction.sku, deduction.userId),
+                  UpdateExpression: 'SET units = if_not_exists(units, :q) - :q',
+                  ExpressionAttributeValues: { ':q': deduction.quantity },
+                },
+              },
+            ],
+          }),
+        );
+        return 'cancelled';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [requestReason] = error.CancellationReasons ?? [];
+        if (requestReason?.Code === 'ConditionalCheckFailed') return 'not-succeeded';
+        // TransactionConflict with a consumer writing the same stock item: back off and retry.
+        if (attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+      }
+    }
+  }
+
+  /** BatchGetItem in pages of 100 keys, strongly consistent, retrying unprocessed keys. */
+  private async batchGet(keys: Array<Record<string, string>>): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Array<Record<string, unknown>> = keys.slice(i, i + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('BatchGetItem: keys still unprocessed after retries');
+        const out = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tables.deductions]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        items.push(...(out.Responses?.[this.tables.deductions] ?? []));
+        pending = out.UnprocessedKeys?.[this.tables.deductions]?.Keys ?? [];
+        if (pending.length) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+      }
+    }
+    return items;
+  }
+}

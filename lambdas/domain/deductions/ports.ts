@@ -1,0 +1,63 @@
+import type { Stock } from '../product/types.js';
+import type { Deduction, DeductionMessage, RejectReason } from './types.js';
+
+/** Durable record of deduction requests (the idempotency record is the request itself). */
+export interface DeductionStore {
+  /**
+   * Records `deduction` unless its id exists. Returns the stored record: the new one, or the
+   * existing one when the id was already taken (an idempotent retry or a reused key).
+   */
+  createIfAbsent(deduction: Deduction): Promise<{ created: boolean; record: Deduction }>;
+  /** The record, or null when there is none (or it has expired). */
+  get(id: string): Promise<Deduction | null>;
+  /** Confirms the message is in SQS (and extends the record's retention). */
+  markQueued(id: string): Promise<void>;
+  /** Removes a record whose enqueue failed, only while it is unconfirmed. */
+  discardUnqueued(id: string): Promise<void>;
+}
+
+export interface DeductionQueue {
+  enqueue(message: DeductionMessage): Promise<void>;
+}
+
+/** Stock as the API sees it for the sold-out fast path (may be about 1 s stale). */
+export interface StockView {
+  /** null when the SKU is unknown. */
+  stock(sku: string): Promise<Stock | null>;
+}
+
+/** What the consumer must know about one SKU before allocating (read strongly consistent). */
+export interface LedgerSnapshot {
+  /** null when the SKU has no stock item (unknown SKU). */
+  stock: Stock | null;
+  /** The named requests that exist, by id. */
+  records: Map<string, Deduction>;
+  /** Units each named user already holds of this SKU. */
+  holdings: Map<string, number>;
+}
+
+/** Requests to mark SUCCEEDED together, with the units they take in total and per user. */
+export interface SuccessChunk {
+  deductions: Deduction[];
+  units: number;
+  unitsByUser: Map<string, number>;
+}
+
+/**
+ * The authoritative stock ledger. Each `commit` is one DynamoDB transaction: the stock item
+ * decremented (guarded by version and quantity), each request marked SUCCEEDED (guarded by
+ * QUEUED, which is what makes a redelivered message change nothing) and each user's limit
+ * marker raised (guarded by the per-user limit). All or nothing.
+ */
+export interface StockLedger {
+  snapshot(sku: string, ids: readonly string[], userIds: readonly string[]): Promise<LedgerSnapshot>;
+  /** 'conflict' when a guard failed (stock moved, a request already final, a limit reached). */
+  commit(sku: string, expected: Stock, chunk: SuccessChunk, limitPerUser: number, now: number): Promise<'committed' | 'conflict'>;
+  /** Marks one request REJECTED; a no-op when it is already final. */
+  reject(id: string, reason: RejectReason, now: number): Promise<void>;
+  /**
+   * Gives a SUCCEEDED deduction's units back to stock and to the user's limit, and marks it
+   * CANCELLED, in one transaction. 'not-succeeded' when the record was no longer SUCCEEDED.
+   */
+  refund(deduction: Deduction, now: number): Promise<'cancelled' | 'not-succeeded'>;
+}

@@ -1,0 +1,66 @@
+export type DeductionStatus = 'QUEUED' | 'SUCCEEDED' | 'REJECTED' | 'CANCELLED';
+export type RejectReason = 'SOLD_OUT' | 'LIMIT_EXCEEDED' | 'UNKNOWN_SKU';
+
+/** A stock deduction request as recorded durably before it is queued. */
+export interface Deduction {
+  id: string;
+  sku: string;
+  quantity: number;
+  userId: string;
+  status: DeductionStatus;
+  reason?: RejectReason;
+  /** Epoch ms when the API accepted it: the first-come order of the consumer. */
+  createdAt: number;
+  completedAt?: number;
+  /** Hash of the request body, to tell a retry from a reused idempotency key. */
+  requestHash: string;
+  /** True once its message is confirmed in SQS. */
+  queued?: boolean;
+}
+
+export interface DeductionInput {
+  sku: string;
+  quantity: number;
+  userId: string;
+}
+
+/** The public view served by GET /v1/deductions/{id}. */
+export function deductionView(d: Deduction) {
+  return {
+    id: d.id,
+    sku: d.sku,
+    quantity: d.quantity,
+    userId: d.userId,
+    status: d.status,
+    ...(d.reason ? { reason: d.reason } : {}),
+    createdAt: new Date(d.createdAt).toISOString(),
+    ...(d.completedAt ? { completedAt: new Date(d.completedAt).toISOString() } : {}),
+  };
+}
+
+/**
+ * The message put on the queue. It carries the whole request so the consumer can recreate a
+ * record that is missing (removed after an enqueue that reported failure but succeeded).
+ */
+export interface DeductionMessage {
+  v: 1;
+  id: string;
+  sku: string;
+  quantity: number;
+  userId: string;
+  createdAt: number;
+  requestHash: string;
+}
+
+export function deductionFromMessage(m: DeductionMessage): Deduction {
+  return {
+    id: m.id,
+    sku: m.sku,
+    quantity: m.quantity,
+    userId: m.userId,
+    status: 'QUEUED',
+    createdAt: m.createdAt,
+    requestHash: m.requestHash,
+    queued: true,
+  };
+}
