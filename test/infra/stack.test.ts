@@ -112,3 +112,48 @@ describe('nagFindings', () => {
     expect(nagFindings(Annotations.fromStack(stack))).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-SQS3/)]));
   });
 });
+
+describe('StockDeductions', () => {
+  const { template } = synth({ dax: false, deductionConcurrency: 7, deductionTimeoutSeconds: 20, deductionMaxReceiveCount: 4 });
+
+  it('caps the SQS event source at the consumer’s reserved concurrency, with partial batch responses', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Drains the deductions queue'),
+      ReservedConcurrentExecutions: 7,
+      Timeout: 20,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 7 },
+    });
+  });
+
+  it('sets the visibility timeout to 6 × the function timeout and redrives to an encrypted DLQ', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 120,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 4 },
+    });
+  });
+
+  it('alarms when anything reaches the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('keeps deduction records on a TTL so unconfirmed requests expire', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+
+  it('requires the Idempotency-Key header on POST /v1/deductions at the gateway', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      RequestParameters: { 'method.request.header.Idempotency-Key': true },
+    });
+  });
+});

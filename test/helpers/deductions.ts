@@ -1,0 +1,64 @@
+import type { DeductionQueue, DeductionStore, StockView } from '../../lambdas/domain/deductions/ports.js';
+import type { Deduction, DeductionMessage } from '../../lambdas/domain/deductions/types.js';
+import type { Stock } from '../../lambdas/domain/product/types.js';
+
+let n = 0;
+/** A QUEUED deduction with sensible defaults. */
+export function deduction(overrides: Partial<Deduction> = {}): Deduction {
+  n += 1;
+  return {
+    id: `d_${String(n).padStart(26, '0')}`,
+    sku: 'SKU-1',
+    quantity: 1,
+    userId: `user-${n}`,
+    status: 'QUEUED',
+    createdAt: 1_000 + n,
+    requestHash: 'hash',
+    ...overrides,
+  };
+}
+
+/** In-memory DeductionStore that can be told to fail. */
+export class MemoryDeductionStore implements DeductionStore {
+  readonly records = new Map<string, Deduction>();
+  failDiscard = false;
+
+  async createIfAbsent(d: Deduction) {
+    const existing = this.records.get(d.id);
+    if (existing) return { created: false, record: existing };
+    this.records.set(d.id, { ...d });
+    return { created: true, record: d };
+  }
+  async get(id: string) {
+    return this.records.get(id) ?? null;
+  }
+  async markQueued(id: string) {
+    const r = this.records.get(id);
+    if (r) r.queued = true;
+  }
+  async discardUnqueued(id: string) {
+    if (this.failDiscard) throw new Error('discard failed');
+    const r = this.records.get(id);
+    if (r && !r.queued) this.records.delete(id);
+  }
+}
+
+export class MemoryQueue implements DeductionQueue {
+  readonly sent: DeductionMessage[] = [];
+  fail = false;
+  async enqueue(message: DeductionMessage) {
+    if (this.fail) throw Object.assign(new Error('SQS down'), { name: 'ServiceUnavailable' });
+    this.sent.push(message);
+  }
+}
+
+export class MemoryStockView implements StockView {
+  readonly stocks = new Map<string, Stock>();
+  set(sku: string, quantity: number): this {
+    this.stocks.set(sku, { sku, quantity, version: 1 });
+    return this;
+  }
+  async stock(sku: string) {
+    return this.stocks.get(sku) ?? null;
+  }
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../lambdas/domain/clock.js';
+import { acceptDeduction, deductionIdFor } from '../../lambdas/domain/deductions/accept.js';
+import { parseDeductionMessage } from '../../lambdas/domain/deductions/message.js';
+import { ConflictError, DependencyError, NotFoundError } from '../../lambdas/domain/errors.js';
+import { MemoryDeductionStore, MemoryQueue, MemoryStockView } from '../helpers/deductions.js';
+
+function deps(stockQuantity = 10) {
+  return {
+    store: new MemoryDeductionStore(),
+    queue: new MemoryQueue(),
+    stock: new MemoryStockView().set('SKU-1', stockQuantity),
+    clock: new ManualClock(),
+  };
+}
+const input = { sku: 'SKU-1', quantity: 1, userId: 'ann' };
+
+describe('acceptDeduction', () => {
+  it('records the request, queues a message carrying the whole request, and confirms it', async () => {
+    const d = deps();
+
+    const accepted = await acceptDeduction(input, 'key-00000001', d);
+
+    expect(accepted.status).toBe('QUEUED');
+    expect(d.queue.sent).toEqual([expect.objectContaining({ v: 1, id: accepted.id, sku: 'SKU-1', quantity: 1, userId: 'ann' })]);
+    expect(d.store.records.get(accepted.id)?.queued).toBe(true);
+  });
+
+  it('returns the same id and queues nothing new for a retry with the same key and body', async () => {
+    const d = deps();
+    const first = await acceptDeduction(input, 'key-00000001', d);
+
+    const again = await acceptDeduction(input, 'key-00000001', d);
+
+    expect(again.id).toBe(first.id);
+    expect(d.queue.sent).toHaveLength(1);
+  });
+
+  it('answers 409 IDEMPOTENCY_KEY_REUSED for the same key with a different body', async () => {
+    const d = deps();
+    await acceptDeduction(input, 'key-00000001', d);
+
+    const reuse = acceptDeduction({ ...input, quantity: 2 }, 'key-00000001', d);
+
+    await expect(reuse).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', status: 409 });
+  });
+
+  it('rejects SOLD_OUT without recording or queueing when stock is known to be 0', async () => {
+    const d = deps(0);
+
+    await expect(acceptDeduction(input, 'key-00000001', d)).rejects.toBeInstanceOf(ConflictError);
+
+    expect(d.store.records.size).toBe(0);
+    expect(d.queue.sent).toHaveLength(0);
+  });
+
+  it('still answers a retry of an earlier accepted request after the SKU sold out', async () => {
+    const d = deps(5);
+    const accepted = await acceptDeduction(input, 'key-00000001', d);
+    d.stock.set('SKU-1', 0);
+
+    const retry = await acceptDeduction(input, 'key-00000001', d);
+
+    expect(retry.id).toBe(accepted.id);
+  });
+
+  it('answers 404 for an unknown SKU', async () => {
+    await expect(acceptDeduction({ ...input, sku: 'NOPE' }, 'key-00000001', deps())).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('answers 503 when enqueueing fails and leaves no record claiming QUEUED', async () => {
+    const d = deps();
+    d.queue.fail = true;
+
+    await expect(acceptDeduction(input, 'key-00000001', d)).rejects.toBeInstanceOf(DependencyError);
+
+    expect(d.store.records.has(deductionIdFor('key-00000001'))).toBe(false);
+  });
+
+  it('queues again on retry when an earlier attempt left the record unconfirmed', async () => {
+    const d = deps();
+    d.queue.fail = true;
+    d.store.failDiscard = true;
+    await expect(acceptDeduction(input, 'key-00000001', d)).rejects.toBeInstanceOf(DependencyError);
+    d.queue.fail = false;
+
+    const retry = await acceptDeduction(input, 'key-00000001', d);
+
+    expect(retry.status).toBe('QUEUED');
+    expect(d.queue.sent).toHaveLength(1);
+    expect(d.store.records.get(retry.id)?.queued).toBe(true);
+  });
+});
+
+describe('parseDeductionMessage', () => {
+  it('accepts a well-formed v1 message and rejects poison', () => {
+    const good = { v: 1, id: deductionIdFor('k-12345678'), sku: 'SKU-1', quantity: 1, userId: 'u', createdAt: 1, requestHash: 'h' };
+
+    expect(parseDeductionMessage(JSON.stringify(good))).toEqual(good);
+    expect(parseDeductionMessage('not json')).toBeUndefined();
+    expect(parseDeductionMessage(JSON.stringify({ ...good, quantity: 0 }))).toBeUndefined();
+    expect(parseDeductionMessage(JSON.stringify({ ...good, id: 'x' }))).toBeUndefined();
+    expect(parseDeductionMessage('null')).toBeUndefined();
+  });
+});
