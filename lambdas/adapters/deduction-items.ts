@@ -9,13 +9,17 @@ import type { Deduction, RejectReason } from '../domain/deductions/types.js';
 export const requestKey = (id: string) => ({ pk: `DEDUCTION#${id}`, sk: 'REQUEST' });
 export const limitKey = (sku: string, userId: string) => ({ pk: `LIMIT#${sku}#${userId}`, sk: 'LIMIT' });
 
-/** Unconfirmed requests (enqueue not confirmed) expire after an hour; settled ones after 30 days. */
+/**
+ * Unsettled (QUEUED) requests expire after an hour: one whose enqueue failed does not claim QUEUED
+ * for ever, and one still in a longer backlog is recreated from its message. Settled ones are
+ * kept 30 days.
+ */
 export const UNCONFIRMED_TTL_S = 60 * 60;
 export const RETENTION_TTL_S = 30 * 24 * 60 * 60;
 export const ttlFrom = (nowMs: number, seconds: number) => Math.floor(nowMs / 1000) + seconds;
 
 export function requestItem(d: Deduction, expiresAt: number): Record<string, unknown> {
-  return { ...requestKey(d.id), type: 'DEDUCTION', ...d, queued: d.queued ?? false, expiresAt };
+  return { ...requestKey(d.id), type: 'DEDUCTION', ...d, expiresAt };
 }
 
 export function deductionFromItem(item: Record<string, unknown>): Deduction {
@@ -29,7 +33,6 @@ export function deductionFromItem(item: Record<string, unknown>): Deduction {
     createdAt: Number(item.createdAt),
     ...(item.completedAt ? { completedAt: Number(item.completedAt) } : {}),
     requestHash: String(item.requestHash),
-    queued: item.queued === true,
   };
 }
 

@@ -12,7 +12,6 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../domain/clock.js';
 import type { DeductionStore, LedgerSnapshot, StockLedger, SuccessChunk } from '../domain/deductions/ports.js';
 import type { Deduction, RejectReason } from '../domain/deductions/types.js';
-import type { Stock } from '../domain/product/types.js';
 import { productKey, stockFromItem } from './catalog-items.js';
 import {
   deductionFromItem,
@@ -40,7 +39,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
 
   async createIfAbsent(deduction: Deduction): Promise<{ created: boolean; record: Deduction }> {
     const now = this.clock.now();
-    const ttl = deduction.queued ? RETENTION_TTL_S : UNCONFIRMED_TTL_S;
+    const ttl = deduction.status === 'QUEUED' ? UNCONFIRMED_TTL_S : RETENTION_TTL_S;
     try {
       await this.client.send(
         new PutCommand({
@@ -68,27 +67,15 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
     return deductionFromItem(out.Item);
   }
 
-  async markQueued(id: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tables.deductions,
-        Key: requestKey(id),
-        UpdateExpression: 'SET queued = :true, expiresAt = :exp',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':true': true, ':exp': ttlFrom(this.clock.now(), RETENTION_TTL_S) },
-      }),
-    );
-  }
-
   async discardUnqueued(id: string): Promise<void> {
     await this.client
       .send(
         new DeleteCommand({
           TableName: this.tables.deductions,
           Key: requestKey(id),
-          ConditionExpression: 'queued = :false AND #s = :queued',
+          ConditionExpression: '#s = :queued',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':false': false, ':queued': 'QUEUED' },
+          ExpressionAttributeValues: { ':queued': 'QUEUED' },
         }),
       )
       .catch((error: unknown) => {
@@ -114,7 +101,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
     return snapshot;
   }
 
-  async commit(sku: string, expected: Stock, chunk: SuccessChunk, limitPerUser: number, now: number): Promise<'committed' | 'conflict'> {
+  async commit(sku: string, chunk: SuccessChunk, limitPerUser: number, now: number): Promise<'committed' | 'conflict'> {
     const exp = ttlFrom(now, RETENTION_TTL_S);
     const transactItems = [
       {
@@ -122,22 +109,22 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
           TableName: this.tables.catalog,
           Key: productKey(sku, 'stock'),
           UpdateExpression: 'SET quantity = quantity - :units, version = version + :one, updatedAt = :now',
-          // Guarded by version and quantity: stock can never go below zero, and a concurrent
-          // writer makes this chunk re-read instead of deciding on a stale count.
-          ConditionExpression: 'version = :version AND quantity >= :units',
-          ExpressionAttributeValues: { ':units': chunk.units, ':one': 1, ':version': expected.version, ':now': now },
+          // Stock can never go below zero. The version still grows with every write (caches and
+          // ETags key on it) but is not a guard: see StockLedger.
+          ConditionExpression: 'quantity >= :units',
+          ExpressionAttributeValues: { ':units': chunk.units, ':one': 1, ':now': now },
         },
       },
       ...chunk.deductions.map((d) => ({
         Update: {
           TableName: this.tables.deductions,
           Key: requestKey(d.id),
-          UpdateExpression: 'SET #s = :succeeded, completedAt = :now, expiresAt = :exp, queued = :true',
+          UpdateExpression: 'SET #s = :succeeded, completedAt = :now, expiresAt = :exp',
           // Exactly-once: a request that is already final (a redelivered message) fails this
           // guard and the whole chunk is re-decided without it.
           ConditionExpression: '#s = :queued',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':queued': 'QUEUED', ':now': now, ':exp': exp, ':true': true },
+          ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':queued': 'QUEUED', ':now': now, ':exp': exp },
         },
       })),
       ...[...chunk.unitsByUser].map(([userId, units]) => ({
@@ -165,7 +152,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
         new UpdateCommand({
           TableName: this.tables.deductions,
           Key: requestKey(id),
-          UpdateExpression: 'SET #s = :rejected, reason = :reason, completedAt = :now, expiresAt = :exp, queued = :true',
+          UpdateExpression: 'SET #s = :rejected, reason = :reason, completedAt = :now, expiresAt = :exp',
           ConditionExpression: '#s = :queued',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
@@ -174,7 +161,6 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
             ':reason': reason,
             ':now': now,
             ':exp': ttlFrom(now, RETENTION_TTL_S),
-            ':true': true,
           },
         }),
       )

@@ -16,6 +16,10 @@ import { intEnv, optionalEnv } from './env.js';
 
 const region = optionalEnv('AWS_REGION') ?? optionalEnv('AWS_DEFAULT_REGION') ?? 'us-east-1';
 const requestTimeoutMs = intEnv('SDK_REQUEST_TIMEOUT_MS', 1000);
+const connectionTimeoutMs = intEnv('SDK_CONNECTION_TIMEOUT_MS', 500);
+// One Lambda container serves one request at a time, so the SDK's default pool of 50 sockets is
+// plenty; the local runtime, which hosts every concurrent invocation in one process, raises it.
+const maxSockets = intEnv('SDK_MAX_SOCKETS', 50);
 
 /** Options shared by every DynamoDB-compatible client. */
 export const dynamoClientConfig: DynamoDBClientConfig = {
@@ -23,7 +27,7 @@ export const dynamoClientConfig: DynamoDBClientConfig = {
   maxAttempts: 3,
   // Keep-alive is the SDK default; a short request timeout stops a slow partition from pinning
   // a Lambda for its whole timeout.
-  requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: 500 },
+  requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: connectionTimeoutMs, httpAgent: { maxSockets } },
 };
 
 /** Marshalling options used by every document client (plain or DAX) in Crest. */
@@ -44,7 +48,7 @@ export function sqsClient(): SQSClient {
   sqs ??= new SQSClient({
     region,
     maxAttempts: 3,
-    requestHandler: { requestTimeout: requestTimeoutMs },
+    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: connectionTimeoutMs, httpAgent: { maxSockets } },
     // Send to the resolved endpoint (regional in AWS, AWS_ENDPOINT_URL_SQS locally), not to the
     // queue URL's host: emulators issue URLs like sqs.us-east-1.localhost that do not resolve.
     useQueueUrlAsEndpoint: false,

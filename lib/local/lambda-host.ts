@@ -27,6 +27,18 @@ export interface HostedFunction {
  * bundle keeps its own values; variables identical for every function (region, endpoints,
  * credentials) are set process-wide by the runtime.
  */
+/**
+ * Defaults every locally hosted function gets underneath its template environment. One process
+ * stands in for as many containers as there are concurrent invocations, all sharing one SDK
+ * socket pool against a JVM emulator, so the pool is larger and the SDK timeouts longer than a
+ * single Lambda container needs.
+ */
+export const LOCAL_HOSTING_ENV: Record<string, string> = {
+  SDK_MAX_SOCKETS: '512',
+  SDK_CONNECTION_TIMEOUT_MS: '5000',
+  SDK_REQUEST_TIMEOUT_MS: '5000',
+};
+
 export class LambdaHost {
   private readonly functions = new Map<string, HostedFunction>();
 
@@ -68,7 +80,7 @@ export class LambdaHost {
       ).map(([k, v]) => [k, String(v)]),
     );
     const module = await withEnv(
-      { ...environment, AWS_LAMBDA_FUNCTION_NAME: logicalId },
+      { ...LOCAL_HOSTING_ENV, ...environment, AWS_LAMBDA_FUNCTION_NAME: logicalId },
       () => import(`${pathToFileURL(path.join(assetDir, `${file}.mjs`)).href}?fn=${logicalId}`),
     );
     const handler = module[exportName] as Handler | undefined;

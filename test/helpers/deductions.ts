@@ -32,14 +32,9 @@ export class MemoryDeductionStore implements DeductionStore {
   async get(id: string) {
     return this.records.get(id) ?? null;
   }
-  async markQueued(id: string) {
-    const r = this.records.get(id);
-    if (r) r.queued = true;
-  }
   async discardUnqueued(id: string) {
     if (this.failDiscard) throw new Error('discard failed');
-    const r = this.records.get(id);
-    if (r && !r.queued) this.records.delete(id);
+    if (this.records.get(id)?.status === 'QUEUED') this.records.delete(id);
   }
 }
 

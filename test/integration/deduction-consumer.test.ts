@@ -51,7 +51,6 @@ describe('deduction consumer against DynamoDB Local', () => {
           status: 'QUEUED',
           createdAt: message.createdAt,
           requestHash: message.requestHash,
-          queued: true,
         });
         return { messageId: `m-${id}`, message };
       }),

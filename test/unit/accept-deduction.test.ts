@@ -16,24 +16,28 @@ function deps(stockQuantity = 10) {
 const input = { sku: 'SKU-1', quantity: 1, userId: 'ann' };
 
 describe('acceptDeduction', () => {
-  it('records the request, queues a message carrying the whole request, and confirms it', async () => {
+  it('records the request and queues a message carrying the whole request', async () => {
     const d = deps();
 
     const accepted = await acceptDeduction(input, 'key-00000001', d);
 
     expect(accepted.status).toBe('QUEUED');
     expect(d.queue.sent).toEqual([expect.objectContaining({ v: 1, id: accepted.id, sku: 'SKU-1', quantity: 1, userId: 'ann' })]);
-    expect(d.store.records.get(accepted.id)?.queued).toBe(true);
+    expect(d.store.records.get(accepted.id)?.status).toBe('QUEUED');
   });
 
-  it('returns the same id and queues nothing new for a retry with the same key and body', async () => {
+  it('returns the same id for a retry with the same key and body, queueing it again only while it is QUEUED', async () => {
     const d = deps();
     const first = await acceptDeduction(input, 'key-00000001', d);
 
     const again = await acceptDeduction(input, 'key-00000001', d);
+    const record = d.store.records.get(first.id);
+    if (record) record.status = 'SUCCEEDED';
+    const settled = await acceptDeduction(input, 'key-00000001', d);
 
     expect(again.id).toBe(first.id);
-    expect(d.queue.sent).toHaveLength(1);
+    expect(settled).toMatchObject({ id: first.id, status: 'SUCCEEDED' });
+    expect(d.queue.sent.map((m) => m.id)).toEqual([first.id, first.id]);
   });
 
   it('answers 409 IDEMPOTENCY_KEY_REUSED for the same key with a different body', async () => {
@@ -77,7 +81,7 @@ describe('acceptDeduction', () => {
     expect(d.store.records.has(deductionIdFor('key-00000001'))).toBe(false);
   });
 
-  it('queues again on retry when an earlier attempt left the record unconfirmed', async () => {
+  it('queues on retry when an earlier attempt could neither enqueue nor discard its record', async () => {
     const d = deps();
     d.queue.fail = true;
     d.store.failDiscard = true;
@@ -87,8 +91,7 @@ describe('acceptDeduction', () => {
     const retry = await acceptDeduction(input, 'key-00000001', d);
 
     expect(retry.status).toBe('QUEUED');
-    expect(d.queue.sent).toHaveLength(1);
-    expect(d.store.records.get(retry.id)?.queued).toBe(true);
+    expect(d.queue.sent).toEqual([expect.objectContaining({ id: retry.id })]);
   });
 });
 

@@ -96,3 +96,23 @@ describe('apiHandler', () => {
     expect(res.body).not.toContain('secret');
   });
 });
+
+describe('apiHandler dependency failures', () => {
+  it('answers 503 DEPENDENCY_UNAVAILABLE with Retry-After when an AWS call times out or is throttled', async () => {
+    for (const error of [
+      Object.assign(new Error('socket did not connect'), { name: 'TimeoutError' }),
+      Object.assign(new Error('slow down'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } }),
+      Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
+    ]) {
+      const handler = apiHandler(async () => {
+        throw error;
+      }, logger);
+
+      const res = await handler(apiEvent({}), lambdaContext());
+
+      expect(res.statusCode).toBe(503);
+      expect(res.headers?.['retry-after']).toBe('1');
+      expect(JSON.parse(res.body).error.code).toBe('DEPENDENCY_UNAVAILABLE');
+    }
+  });
+});

@@ -21,11 +21,12 @@ export function requestHashOf(input: DeductionInput): string {
 }
 
 /**
- * Accepts a stock deduction. Answers (202) only once the request is recorded and its message is
- * in SQS; otherwise fails with 503 and removes its unqueued record. The message carries the
- * whole request, so even a record removed after an enqueue that in fact succeeded is recreated by
- * the consumer: an accepted request is never lost. Records not yet confirmed as queued expire
- * after an hour, so none claims QUEUED forever. See docs/deductions.md.
+ * Accepts a stock deduction: one conditional PutItem and one SendMessage. Answers 202 only once
+ * the request is recorded and its message is in SQS; otherwise fails with 503 and removes the
+ * record it created. The message carries the whole request, so the consumer recreates a record
+ * that is missing (removed after an enqueue that reported failure but had succeeded, or expired
+ * in a backlog): an accepted request is never lost. Unsettled records expire after an hour, so
+ * none claims QUEUED forever. See docs/deductions.md.
  *
  * @throws NotFoundError unknown SKU; ConflictError SOLD_OUT or IDEMPOTENCY_KEY_REUSED;
  *   DependencyError ENQUEUE_FAILED.
@@ -48,9 +49,9 @@ export async function acceptDeduction(input: DeductionInput, idempotencyKey: str
   const { created, record } = await deps.store.createIfAbsent(fresh);
   if (!created) {
     sameRequest(record, requestHash);
-    // A retry of a request whose enqueue is unconfirmed: queue it (again). The consumer applies
-    // a request once however many messages name it.
-    if (record.status !== 'QUEUED' || record.queued) return record;
+    if (record.status !== 'QUEUED') return record;
+    // A retry of a request still QUEUED: queue it again, since its first enqueue may have failed.
+    // The consumer applies a request once however many messages name it.
   }
   try {
     await deps.queue.enqueue({
@@ -68,9 +69,7 @@ export async function acceptDeduction(input: DeductionInput, idempotencyKey: str
       cause: (cause as Error).name,
     });
   }
-  // Best effort: if this write fails the message is queued all the same and the consumer settles it.
-  await deps.store.markQueued(id).catch(() => undefined);
-  return { ...record, queued: true };
+  return record;
 }
 
 function sameRequest(record: Deduction, requestHash: string): Deduction {

@@ -65,7 +65,7 @@ export async function processDeductionBatch(messages: readonly ParsedMessage[], 
 }
 
 async function settleSku(sku: string, group: readonly ParsedMessage[], deps: BatchDeps, outcome: BatchOutcome): Promise<void> {
-  const maxAttempts = deps.maxAttempts ?? 8;
+  const maxAttempts = deps.maxAttempts ?? 10;
   const sleep = deps.sleep ?? defaultSleep;
   const ids = [...new Set(group.map((m) => m.message.id))];
   const users = [...new Set(group.map((m) => m.message.userId))];
@@ -84,12 +84,11 @@ async function settleSku(sku: string, group: readonly ParsedMessage[], deps: Bat
       return;
     }
     const allocation = allocateBatch(pending, snapshot.stock.quantity, snapshot.holdings, deps.limitPerUser);
-    let expected = snapshot.stock;
     let conflicted = false;
     // Successes first: a crash between the two steps leaves the rejected ones QUEUED, and a
     // redelivery decides them again against the committed stock.
     for (const chunk of chunks(allocation.succeeded, deps.maxTransactionActions ?? 100)) {
-      const result = await deps.ledger.commit(sku, expected, chunk, deps.limitPerUser, now);
+      const result = await deps.ledger.commit(sku, chunk, deps.limitPerUser, now);
       if (result === 'conflict') {
         conflicted = true;
         break;
@@ -97,7 +96,6 @@ async function settleSku(sku: string, group: readonly ParsedMessage[], deps: Bat
       outcome.stockWrites += 1;
       outcome.succeeded += chunk.deductions.length;
       deps.onEvent?.({ type: 'commit', sku, units: chunk.units, requests: chunk.deductions.length });
-      expected = { ...expected, quantity: expected.quantity - chunk.units, version: expected.version + 1 };
     }
     if (!conflicted) {
       await rejectAll(
@@ -110,7 +108,8 @@ async function settleSku(sku: string, group: readonly ParsedMessage[], deps: Bat
     }
     outcome.conflicts += 1;
     deps.onEvent?.({ type: 'conflict', sku, attempt });
-    await sleep(Math.floor(Math.random() * 10 * attempt));
+    // Full jitter, exponential: concurrent consumers of one SKU spread out instead of colliding again.
+    await sleep(Math.floor(Math.random() * Math.min(250, 10 * 2 ** attempt)));
   }
   throw new Error(`SKU ${sku}: guards kept failing after ${maxAttempts} attempts`);
 }

@@ -14,8 +14,6 @@ export interface Deduction {
   completedAt?: number;
   /** Hash of the request body, to tell a retry from a reused idempotency key. */
   requestHash: string;
-  /** True once its message is confirmed in SQS. */
-  queued?: boolean;
 }
 
 export interface DeductionInput {
@@ -61,6 +59,5 @@ export function deductionFromMessage(m: DeductionMessage): Deduction {
     status: 'QUEUED',
     createdAt: m.createdAt,
     requestHash: m.requestHash,
-    queued: true,
   };
 }

@@ -1,0 +1,79 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+export interface BurstResult {
+  /** Per request, in send order: latency in ms and status. */
+  samples: Array<{ ms: number; status: number; body: string }>;
+  wallMs: number;
+}
+
+/**
+ * Sends `total` POSTs to `url` over `connections` keep-alive connections (loopback only) as fast
+ * as they are answered, recording each request's latency. Bounded by count: it stops by itself.
+ */
+export async function burst(
+  url: string,
+  total: number,
+  connections: number,
+  request: (i: number) => { headers: Record<string, string>; body: string },
+): Promise<BurstResult> {
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const samples: BurstResult['samples'] = new Array(total);
+  let next = 0;
+  const one = (i: number) =>
+    new Promise<void>((resolve) => {
+      const { headers, body } = request(i);
+      const started = performance.now();
+      const req = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            samples[i] = { ms: performance.now() - started, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() };
+            resolve();
+          });
+        },
+      );
+      req.on('error', (error) => {
+        samples[i] = { ms: performance.now() - started, status: 0, body: error.message };
+        resolve();
+      });
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (let i = next++; i < total; i = next++) await one(i);
+    }),
+  );
+  const wallMs = performance.now() - started;
+  agent.destroy();
+  return { samples, wallMs };
+}
+
+/** `burst` from a separate Node process (see burst-worker.ts). */
+export async function burstInWorker(spec: import('./burst-worker.js').BurstSpec): Promise<BurstResult> {
+  const { fork } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = fork(fileURLToPath(new URL('./burst-worker.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (result) => resolve(result as BurstResult));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`burst process exited with ${code}`));
+    });
+    child.send(spec);
+  });
+}
