@@ -1,5 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { CacheInvalidation } from './constructs/cache-invalidation.js';
+import { CatalogAdmin } from './constructs/catalog-admin.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
@@ -36,6 +38,8 @@ export class CrestStack extends Stack {
       waf: settings.waf,
     });
     new ProductReads(this, 'ProductReads', { api, catalog: catalog.table, dax });
+    new CatalogAdmin(this, 'CatalogAdmin', { api, catalog: catalog.table });
+    const invalidation = new CacheInvalidation(this, 'CacheInvalidation', { catalog: catalog.table, dax });
     const deductions = new StockDeductions(this, 'StockDeductions', {
       api,
       catalog: catalog.table,
@@ -48,6 +52,8 @@ export class CrestStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.api.url });
     new CfnOutput(this, 'CatalogTableName', { value: catalog.table.tableName });
     new CfnOutput(this, 'DeductionsDlqUrl', { value: deductions.deadLetters.queueUrl });
+    new CfnOutput(this, 'CatalogStreamFailuresUrl', { value: invalidation.failures.queueUrl });
+    if (api.adminApiKey) new CfnOutput(this, 'AdminApiKeyId', { value: api.adminApiKey.keyId });
     if (dax) new CfnOutput(this, 'DaxEndpoint', { value: dax.discoveryEndpoint });
   }
 }

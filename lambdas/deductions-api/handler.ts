@@ -2,8 +2,7 @@
  * Deductions API: POST /v1/deductions, GET /v1/deductions/{id}, POST /v1/deductions/{id}/cancel.
  * Wiring only; see lambdas/domain/deductions/.
  */
-import { CachedStockView } from '../adapters/cached-stock-view.js';
-import { DynamoCatalogReader } from '../adapters/dynamo-catalog.js';
+import { CachedAvailability } from '../adapters/cached-availability.js';
 import { DynamoDeductions } from '../adapters/dynamo-deductions.js';
 import { SqsDeductionQueue } from '../adapters/sqs-deduction-queue.js';
 import { systemClock } from '../domain/clock.js';
@@ -28,11 +27,7 @@ export const handler = apiHandler(
       store: deductions,
       ledger: deductions,
       queue: new SqsDeductionQueue(sqsClient(), requireEnv('DEDUCTIONS_QUEUE_URL')),
-      stock: new CachedStockView(
-        new DynamoCatalogReader(dynamoDocumentClient(), catalogTable),
-        systemClock,
-        intEnv('SOLD_OUT_CACHE_MS', 1000),
-      ),
+      availability: new CachedAvailability(dynamoDocumentClient(), catalogTable, systemClock, intEnv('SOLD_OUT_CACHE_MS', 1000)),
       clock: systemClock,
       retryAfterSeconds: 1,
     }),

@@ -30,6 +30,7 @@ export const STAGE_NAME = 'live';
 export class CrestApi extends Construct {
   readonly api: apigw.RestApi;
   private readonly validator: apigw.RequestValidator;
+  private adminKey?: apigw.IApiKey;
 
   constructor(scope: Construct, id: string, props: CrestApiProps) {
     super(scope, id);
@@ -91,6 +92,7 @@ export class CrestApi extends Construct {
       requestParameters,
       requestValidator: this.validator,
     });
+    if (options.apiKeyRequired) this.ensureAdminKey();
     if (!options.apiKeyRequired) {
       suppress(
         methodResource,
@@ -107,6 +109,25 @@ export class CrestApi extends Construct {
       suppress(methodResource, 'COG4', 'Admin route authenticated with an API key through a usage plan.');
     }
     return methodResource;
+  }
+
+  /**
+   * The admin API key and its usage plan (created with the first admin route). Read the key's
+   * value with `aws apigateway get-api-key --api-key <AdminApiKeyId> --include-value`.
+   */
+  get adminApiKey(): apigw.IApiKey | undefined {
+    return this.adminKey;
+  }
+
+  private ensureAdminKey(): void {
+    if (this.adminKey) return;
+    this.adminKey = this.api.addApiKey('AdminKey', { description: 'Crest admin routes (/v1/admin/*)' });
+    const plan = this.api.addUsagePlan('AdminPlan', {
+      description: 'Crest admin clients',
+      throttle: { rateLimit: 50, burstLimit: 100 },
+    });
+    plan.addApiKey(this.adminKey);
+    plan.addApiStage({ stage: this.api.deploymentStage });
   }
 
   private attachWaf(throttleRate: number): void {

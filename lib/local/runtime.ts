@@ -7,6 +7,7 @@ import { LambdaHost } from './lambda-host.js';
 import { type LocalClients, localClients, provision } from './provision.js';
 import { SqsEventSource, sqsMappingsFromTemplate } from './sqs-event-source.js';
 import { startMessagingLocal } from './sqs-s3-local.js';
+import { StreamEventSource, type StreamSourceStats, streamMappingsFromTemplate } from './stream-event-source.js';
 import { synthLocal } from './synth.js';
 import { type LocalEndpoints, LocalTemplate } from './template.js';
 
@@ -46,6 +47,7 @@ export interface LocalStatus {
     maxInvocationsInFlight: number;
     invocations: number;
   }>;
+  streams: StreamSourceStats[];
   functions: Array<{ function: string; inFlight: number; maxInFlight: number; invocations: number; errors: number }>;
 }
 
@@ -58,6 +60,7 @@ export interface LocalRuntime {
   api: RunningApi;
   clients: LocalClients;
   sqsSources: SqsEventSource[];
+  streamSources: StreamEventSource[];
   /** Queue depths and function concurrency, as served on GET /_local/status. */
   status(): Promise<LocalStatus>;
   /** Physical (local) name of the first resource of `type` whose logical ID contains `hint`. */
@@ -107,17 +110,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return template.physicalName(found[0]);
     };
 
-    if (options.seed ?? true) {
-      const doc = DynamoDBDocumentClient.from(clients.dynamodb);
-      const count = await seedCatalog(doc, resourceName('AWS::DynamoDB::Table', 'Catalog'), [...demoCatalog(), flashSaleProduct()]);
-      log(`seeded ${count} catalog items`);
-    }
-
     const sqsSources = sqsMappingsFromTemplate(template, host).map((m) => new SqsEventSource(m, template, host, clients.sqs, log));
     for (const source of sqsSources) source.start();
     stops.push(async () => {
       await Promise.all(sqsSources.map((s) => s.stop()));
     });
+
+    const streamSources = streamMappingsFromTemplate(template).map((m) => new StreamEventSource(m, template, host, clients, log));
+    for (const source of streamSources) await source.start();
+    stops.push(async () => {
+      await Promise.all(streamSources.map((s) => s.stop()));
+    });
+
+    if (options.seed ?? true) {
+      const doc = DynamoDBDocumentClient.from(clients.dynamodb);
+      const count = await seedCatalog(doc, resourceName('AWS::DynamoDB::Table', 'Catalog'), [...demoCatalog(), flashSaleProduct()]);
+      log(`seeded ${count} catalog items`);
+    }
 
     const status = async (): Promise<LocalStatus> => ({
       queues: await Promise.all(
@@ -135,6 +144,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           };
         }),
       ),
+      streams: streamSources.map((s) => ({ ...s.stats })),
       functions: host.all().map((f) => ({ function: f.logicalId, ...f.stats })),
     });
     if (options.progressLog) {
@@ -159,7 +169,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const api = await startApiGateway(template, host, { port: options.port ?? 3000, apiKey: adminApiKey, localStatus: status });
     stops.push(api.close);
 
-    return { url: api.url, adminApiKey, endpoints, template, host, api, clients, sqsSources, status, resourceName, stop };
+    return { url: api.url, adminApiKey, endpoints, template, host, api, clients, sqsSources, streamSources, status, resourceName, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,5 @@
-import type { DeductionQueue, DeductionStore, StockView } from '../../lambdas/domain/deductions/ports.js';
+import type { Availability, AvailabilityView, DeductionQueue, DeductionStore } from '../../lambdas/domain/deductions/ports.js';
 import type { Deduction, DeductionMessage } from '../../lambdas/domain/deductions/types.js';
-import type { Stock } from '../../lambdas/domain/product/types.js';
 
 let n = 0;
 /** A QUEUED deduction with sensible defaults. */
@@ -47,13 +46,13 @@ export class MemoryQueue implements DeductionQueue {
   }
 }
 
-export class MemoryStockView implements StockView {
-  readonly stocks = new Map<string, Stock>();
+export class MemoryAvailability implements AvailabilityView {
+  readonly skus = new Map<string, Availability>();
   set(sku: string, quantity: number): this {
-    this.stocks.set(sku, { sku, quantity, version: 1 });
+    this.skus.set(sku, quantity > 0 ? 'available' : 'sold-out');
     return this;
   }
-  async stock(sku: string) {
-    return this.stocks.get(sku) ?? null;
+  async availability(sku: string): Promise<Availability> {
+    return this.skus.get(sku) ?? 'unknown';
   }
 }

@@ -3,13 +3,13 @@ import { ManualClock } from '../../lambdas/domain/clock.js';
 import { acceptDeduction, deductionIdFor } from '../../lambdas/domain/deductions/accept.js';
 import { parseDeductionMessage } from '../../lambdas/domain/deductions/message.js';
 import { ConflictError, DependencyError, NotFoundError } from '../../lambdas/domain/errors.js';
-import { MemoryDeductionStore, MemoryQueue, MemoryStockView } from '../helpers/deductions.js';
+import { MemoryAvailability, MemoryDeductionStore, MemoryQueue } from '../helpers/deductions.js';
 
 function deps(stockQuantity = 10) {
   return {
     store: new MemoryDeductionStore(),
     queue: new MemoryQueue(),
-    stock: new MemoryStockView().set('SKU-1', stockQuantity),
+    availability: new MemoryAvailability().set('SKU-1', stockQuantity),
     clock: new ManualClock(),
   };
 }
@@ -61,7 +61,7 @@ describe('acceptDeduction', () => {
   it('still answers a retry of an earlier accepted request after the SKU sold out', async () => {
     const d = deps(5);
     const accepted = await acceptDeduction(input, 'key-00000001', d);
-    d.stock.set('SKU-1', 0);
+    d.availability.set('SKU-1', 0);
 
     const retry = await acceptDeduction(input, 'key-00000001', d);
 

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ConflictError, DependencyError, NotFoundError } from '../errors.js';
-import type { DeductionQueue, DeductionStore, StockView } from './ports.js';
+import type { AvailabilityView, DeductionQueue, DeductionStore } from './ports.js';
 import type { Deduction, DeductionInput } from './types.js';
 
 export interface AcceptDeps {
   store: DeductionStore;
   queue: DeductionQueue;
-  stock: StockView;
+  availability: AvailabilityView;
   clock: Clock;
 }
 
@@ -34,10 +34,10 @@ export function requestHashOf(input: DeductionInput): string {
 export async function acceptDeduction(input: DeductionInput, idempotencyKey: string, deps: AcceptDeps): Promise<Deduction> {
   const id = deductionIdFor(idempotencyKey);
   const requestHash = requestHashOf(input);
-  const stock = await deps.stock.stock(input.sku);
-  if (stock === null) throw new NotFoundError(`No product with SKU ${input.sku}`, 'PRODUCT_NOT_FOUND');
+  const availability = await deps.availability.availability(input.sku);
+  if (availability === 'unknown') throw new NotFoundError(`No product with SKU ${input.sku}`, 'PRODUCT_NOT_FOUND');
 
-  if (stock.quantity <= 0) {
+  if (availability === 'sold-out') {
     // Sold out (per a stock view at most ~1 s stale): reject without queueing, unless this is
     // a retry of a request accepted earlier, which keeps its id and outcome.
     const existing = await deps.store.get(id);

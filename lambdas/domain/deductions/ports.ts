@@ -18,10 +18,11 @@ export interface DeductionQueue {
   enqueue(message: DeductionMessage): Promise<void>;
 }
 
-/** Stock as the API sees it for the sold-out fast path (may be about 1 s stale). */
-export interface StockView {
-  /** null when the SKU is unknown. */
-  stock(sku: string): Promise<Stock | null>;
+export type Availability = 'unknown' | 'sold-out' | 'available';
+
+/** What the sold-out fast path knows of a SKU (at most about 1 s stale). */
+export interface AvailabilityView {
+  availability(sku: string): Promise<Availability>;
 }
 
 /** What the consumer must know about one SKU before allocating (read strongly consistent). */

@@ -1,0 +1,17 @@
+/**
+ * Admin API: PUT /v1/admin/products/{sku}, …/price, …/stock. Authenticated by API Gateway (API
+ * key + usage plan). Wiring only; see lambdas/adapters/dynamo-catalog-writer.ts.
+ */
+import { DynamoCatalogWriter } from '../adapters/dynamo-catalog-writer.js';
+import { systemClock } from '../domain/clock.js';
+import { apiHandler } from '../http/api-handler.js';
+import { router } from '../http/router.js';
+import { adminProductRoutes } from '../http/routes/admin-products.js';
+import { dynamoDocumentClient } from '../shared/clients.js';
+import { requireEnv } from '../shared/env.js';
+import { createLogger } from '../shared/logger.js';
+
+const logger = createLogger('admin-api');
+const writer = new DynamoCatalogWriter(dynamoDocumentClient(), requireEnv('CATALOG_TABLE'), systemClock);
+
+export const handler = apiHandler(router(adminProductRoutes(writer)), logger);

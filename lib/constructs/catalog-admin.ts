@@ -1,0 +1,26 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import type { CrestApi } from './crest-api.js';
+import { CrestFunction } from './crest-function.js';
+
+export interface CatalogAdminProps {
+  api: CrestApi;
+  catalog: dynamodb.ITable;
+}
+
+/** PUT /v1/admin/products/{sku}[/price|/stock]: API-key authenticated catalog writes. */
+export class CatalogAdmin extends Construct {
+  readonly fn: CrestFunction;
+
+  constructor(scope: Construct, id: string, props: CatalogAdminProps) {
+    super(scope, id);
+    this.fn = new CrestFunction(this, 'Api', {
+      name: 'admin-api',
+      description: 'PUT /v1/admin/products/{sku}, /price, /stock: versioned catalog writes with If-Match',
+      memorySize: 512,
+    }).bindTable(props.catalog, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'CATALOG_TABLE');
+    for (const path of ['/v1/admin/products/{sku}', '/v1/admin/products/{sku}/price', '/v1/admin/products/{sku}/stock']) {
+      props.api.addRoute('PUT', path, this.fn.fn, { apiKeyRequired: true });
+    }
+  }
+}
