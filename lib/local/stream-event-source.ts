@@ -32,7 +32,7 @@ export function streamMappingsFromTemplate(t: LocalTemplate): StreamMappingSetti
   for (const [, r] of t.ofType('AWS::Lambda::EventSourceMapping')) {
     const p = r.Properties ?? {};
     const getAtt = (p.EventSourceArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
-    if (!getAtt || getAtt[1] !== 'StreamArn') continue;
+    if (getAtt?.[1] !== 'StreamArn') continue;
     const destination = (p.DestinationConfig as { OnFailure?: { Destination?: { 'Fn::GetAtt'?: [string, string] } } } | undefined)
       ?.OnFailure?.Destination;
     const filters = ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map((f) =>

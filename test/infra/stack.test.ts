@@ -157,3 +157,40 @@ describe('StockDeductions', () => {
     });
   });
 });
+
+describe('CatalogAdmin and CacheInvalidation', () => {
+  const { template } = synth({ dax: true });
+
+  it('requires an API key on every admin route, through a usage plan on the stage', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'PUT' } }));
+    expect(methods).toHaveLength(3);
+    for (const m of methods) expect(m.Properties.ApiKeyRequired).toBe(true);
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      ApiStages: Match.arrayWith([Match.objectLike({ Stage: Match.anyValue() })]),
+    });
+  });
+
+  it('filters the catalog stream to product items, bisects, bounds retries and age, and has an on-failure destination', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CatalogTable'), 'StreamArn'] },
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 3600,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: { Filters: [{ Pattern: Match.stringLikeRegexp('"S":\\["INFO","PRICE","STOCK"\\]') }] },
+    });
+  });
+
+  it('lets the stream processor write through DAX (to refresh the item cache) from inside the VPC', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Catalog stream'),
+      VpcConfig: Match.anyValue(),
+      Environment: { Variables: Match.objectLike({ DAX_ENDPOINT: Match.anyValue() }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['dax:PutItem']) })]) },
+    });
+  });
+});

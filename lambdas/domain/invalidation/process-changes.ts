@@ -62,8 +62,8 @@ export async function processCatalogChanges(changes: readonly CatalogChange[], d
     const key = `${change.kind}#${change.sku}`;
     if (!firstSeen.has(key)) firstSeen.set(key, change.sequenceNumber);
     const current = newest.get(key);
+    if (current) skipped += 1;
     if (!current || change.version > current.version) newest.set(key, change);
-    else skipped += 1;
   }
   let processed = 0;
   for (const [key, change] of newest) {

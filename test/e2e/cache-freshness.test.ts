@@ -1,0 +1,204 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productKey, productPk } from '../../lambdas/adapters/catalog-items.js';
+import { DaxWriteThroughRefresher, SOLD_OUT_SK } from '../../lambdas/adapters/dynamo-invalidation.js';
+import { defaultProductDetailOptions } from '../../lambdas/domain/product/product-detail.js';
+import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
+import type { LocalRuntime } from '../../lib/local/runtime.js';
+import { bootRuntime, call } from '../helpers/runtime.js';
+
+const PRICE_BOUND_MS = defaultProductDetailOptions.cacheTtlMs.price;
+
+describe('caches stay fresh (admin writes → stream → caches) through the local runtime', () => {
+  let runtime: LocalRuntime;
+  let doc: DynamoDBDocumentClient;
+  let table: string;
+  const skus = ['FRESH-1', 'FRESH-2', 'FRESH-3', 'FRESH-4', 'FRESH-5'];
+
+  beforeAll(async () => {
+    runtime = await bootRuntime({ seed: false, context: { apiThrottleRate: 1_000_000, apiThrottleBurst: 1_000_000 } });
+    doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
+    table = runtime.resourceName('AWS::DynamoDB::Table', 'Catalog');
+    await seedCatalog(
+      doc,
+      table,
+      [...skus, 'STREAM-1', 'POISON-NEXT'].map((sku) => flashSaleProduct(10, sku)),
+    );
+    await runtime.streamSources[0]?.drain();
+  });
+  afterAll(() => runtime?.stop());
+
+  const admin = (path: string, body: unknown) =>
+    call(`${runtime.url}/v1/admin/products/${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-api-key': runtime.adminApiKey },
+      body: JSON.stringify(body),
+    });
+  const flag = async (sku: string) =>
+    (await doc.send(new GetCommand({ TableName: table, Key: { pk: productPk(sku), sk: SOLD_OUT_SK } }))).Item;
+
+  it(`shows a price change on GET /v1/products/{sku} within the documented bound (${PRICE_BOUND_MS} ms)`, async () => {
+    const before = await call(`${runtime.url}/v1/products/FRESH-1`);
+    const write = await admin('FRESH-1/price', { amount: 777, currency: 'USD' });
+    await new Promise((r) => setTimeout(r, PRICE_BOUND_MS + 50));
+
+    const after = await call(`${runtime.url}/v1/products/FRESH-1`);
+
+    expect(before.body.price.amount).toBe(4999);
+    expect(write.status).toBe(200);
+    expect(after.body.price).toEqual({ amount: 777, original: 777, currency: 'USD' });
+    expect(after.body.versions.price).toBe(write.body.version);
+  });
+
+  it('never shows a reader an older version than it has seen, under 1,000 random updates', async () => {
+    let writesDone = false;
+    const writes = (async () => {
+      let n = 0;
+      const writer = async () => {
+        while (n < 1000) {
+          const i = n++;
+          const sku = skus[i % skus.length] as string;
+          const res =
+            i % 2 === 0
+              ? await admin(`${sku}/price`, { amount: 100 + i, currency: 'USD' })
+              : await admin(`${sku}/stock`, { quantity: i % 7 });
+          expect(res.status).toBe(200);
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, writer));
+      writesDone = true;
+    })();
+    const violations: string[] = [];
+    let reads = 0;
+    const reader = async (r: number) => {
+      const seen = new Map<string, { etag: string; versions: Record<string, number> }>();
+      while (!writesDone) {
+        const sku = skus[(reads + r) % skus.length] as string;
+        const last = seen.get(sku);
+        const res = await fetch(`${runtime.url}/v1/products/${sku}`, { headers: last ? { 'If-None-Match': last.etag } : {} });
+        reads += 1;
+        if (res.status === 304) continue;
+        const body = (await res.json()) as { versions: Record<string, number> };
+        for (const kind of ['info', 'price', 'stock']) {
+          if (last && (body.versions[kind] ?? 0) < (last.versions[kind] ?? 0))
+            violations.push(`${sku} ${kind} ${last.versions[kind]} → ${body.versions[kind]}`);
+        }
+        seen.set(sku, { etag: res.headers.get('etag') ?? '', versions: body.versions });
+      }
+    };
+    await Promise.all([writes, ...Array.from({ length: 4 }, (_, r) => reader(r))]);
+
+    expect(reads).toBeGreaterThan(50);
+    expect(violations).toEqual([]);
+  }, 120_000);
+
+  it('sets the sold-out flag from the stream as stock crosses zero, and clears it on restock', async () => {
+    await admin('FRESH-2/stock', { quantity: 0 });
+    await runtime.streamSources[0]?.drain();
+    const soldOut = await flag('FRESH-2');
+    await admin('FRESH-2/stock', { delta: 3 });
+    await runtime.streamSources[0]?.drain();
+
+    expect(soldOut?.soldOut).toBe(true);
+    expect((await flag('FRESH-2'))?.soldOut).toBe(false);
+  });
+
+  it('leaves the same final state when the stream is replayed out of order', async () => {
+    for (const quantity of [4, 0, 0, 2, 0, 9, 0]) await admin('STREAM-1/stock', { quantity });
+    await runtime.streamSources[0]?.drain();
+    const settled = await flag('STREAM-1');
+    const records = (await streamRecords()).filter(
+      (r) => r.dynamodb?.Keys?.pk?.S === productPk('STREAM-1') && r.dynamodb?.Keys?.sk?.S === 'STOCK',
+    );
+    const fn = runtime.host.get(runtime.streamSources[0]?.settings.functionLogicalId ?? '');
+
+    await fn.invoke({ Records: [...records].reverse() });
+    await fn.invoke({ Records: [...records, ...records].sort(() => Math.random() - 0.5) });
+
+    expect(records.length).toBeGreaterThanOrEqual(8);
+    expect(settled?.soldOut).toBe(true);
+    expect((await flag('STREAM-1'))?.soldOut).toBe(true);
+  });
+
+  it('sends a poison record to the on-failure destination and processes the rest', async () => {
+    const failures = runtime.template.ofType('AWS::SQS::Queue').find(([id]) => id.includes('CacheInvalidationFailures'))?.[0] ?? '';
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'PRODUCT#POISON', sk: 'PRICE', type: 'PRICE', amount: 'not a price' } }));
+    await admin('POISON-NEXT/stock', { quantity: 0 });
+    await runtime.streamSources[0]?.drain();
+
+    const out = await runtime.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: runtime.template.queueUrl(failures), WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }),
+    );
+    const info = out.Messages?.map((m) => JSON.parse(m.Body ?? '{}').DDBStreamBatchInfo);
+
+    expect(info?.[0]).toMatchObject({ batchSize: 1, streamArn: expect.stringContaining('stream') });
+    expect((await flag('POISON-NEXT'))?.soldOut).toBe(true);
+  });
+
+  it('refreshes an item cache without producing a new stream record, and never with an older version', async () => {
+    const refresher = new DaxWriteThroughRefresher(doc, table);
+    const current = (await doc.send(new GetCommand({ TableName: table, Key: productKey('FRESH-3', 'stock') }))).Item ?? {};
+    const source = runtime.streamSources[0];
+    await source?.drain();
+    const recordsBefore = source?.stats.records;
+
+    const refreshed = await refresher.refresh({
+      sequenceNumber: '1',
+      sku: 'FRESH-3',
+      kind: 'stock',
+      version: Number(current.version),
+      item: current,
+    });
+    const stale = await refresher.refresh({
+      sequenceNumber: '0',
+      sku: 'FRESH-3',
+      kind: 'stock',
+      version: 1,
+      item: { ...current, version: 1, quantity: 999 },
+    });
+    await source?.drain();
+
+    expect(refreshed).toBe('refreshed');
+    expect(stale).toBe('superseded');
+    expect(source?.stats.records).toBe(recordsBefore);
+    expect((await doc.send(new GetCommand({ TableName: table, Key: productKey('FRESH-3', 'stock') }))).Item).toEqual(current);
+  });
+
+  /** Every record of the catalog stream so far, in Lambda's record shape. */
+  async function streamRecords(): Promise<DynamoDBRecord[]> {
+    const streams = new DynamoDBStreamsClient({
+      endpoint: runtime.endpoints.dynamodb,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const arn = (await runtime.clients.dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
+    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
+    const records: DynamoDBRecord[] = [];
+    for (const shard of shards) {
+      let iterator = (
+        await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
+      ).ShardIterator;
+      for (let page = 0; iterator && page < 50; page++) {
+        const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        for (const r of out.Records ?? []) {
+          records.push({
+            eventID: r.eventID,
+            eventName: r.eventName as DynamoDBRecord['eventName'],
+            eventSource: 'aws:dynamodb',
+            dynamodb: {
+              ...r.dynamodb,
+              ApproximateCreationDateTime: Math.floor((r.dynamodb?.ApproximateCreationDateTime?.getTime() ?? 0) / 1000),
+            } as never,
+          });
+        }
+        if ((out.Records ?? []).length === 0) break;
+        iterator = out.NextShardIterator;
+      }
+    }
+    return records;
+  }
+});
