@@ -18,6 +18,7 @@ export interface CrestSettings {
   deductionTimeoutSeconds: number;
   deductionMaxReceiveCount: number;
   perUserLimit: number;
+  feedPageSize: number;
 }
 
 export function readSettings(node: Node): CrestSettings {
@@ -36,6 +37,7 @@ export function readSettings(node: Node): CrestSettings {
     deductionTimeoutSeconds: num(node.tryGetContext('deductionTimeoutSeconds'), 30),
     deductionMaxReceiveCount: num(node.tryGetContext('deductionMaxReceiveCount'), 5),
     perUserLimit: num(node.tryGetContext('perUserLimit'), 1),
+    feedPageSize: num(node.tryGetContext('feedPageSize'), 20),
   };
 }
 

@@ -7,6 +7,7 @@ import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
 import { ProductReads } from './constructs/product-reads.js';
 import { StockDeductions } from './constructs/stock-deductions.js';
+import { TodaysPicks } from './constructs/todays-picks.js';
 import { type CrestSettings, readSettings } from './context.js';
 
 /**
@@ -40,6 +41,12 @@ export class CrestStack extends Stack {
     new ProductReads(this, 'ProductReads', { api, catalog: catalog.table, dax });
     new CatalogAdmin(this, 'CatalogAdmin', { api, catalog: catalog.table });
     const invalidation = new CacheInvalidation(this, 'CacheInvalidation', { catalog: catalog.table, dax });
+    const picks = new TodaysPicks(this, 'TodaysPicks', {
+      api,
+      catalog: catalog.table,
+      target: settings.target,
+      pageSize: settings.feedPageSize,
+    });
     const deductions = new StockDeductions(this, 'StockDeductions', {
       api,
       catalog: catalog.table,
@@ -53,6 +60,7 @@ export class CrestStack extends Stack {
     new CfnOutput(this, 'CatalogTableName', { value: catalog.table.tableName });
     new CfnOutput(this, 'DeductionsDlqUrl', { value: deductions.deadLetters.queueUrl });
     new CfnOutput(this, 'CatalogStreamFailuresUrl', { value: invalidation.failures.queueUrl });
+    new CfnOutput(this, 'FeedsStaticBaseUrl', { value: picks.staticBaseUrl });
     if (api.adminApiKey) new CfnOutput(this, 'AdminApiKeyId', { value: api.adminApiKey.keyId });
     if (dax) new CfnOutput(this, 'DaxEndpoint', { value: dax.discoveryEndpoint });
   }

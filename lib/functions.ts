@@ -8,7 +8,16 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * Every Lambda function Crest ships. The name is the folder under lambdas/ holding `handler.ts`
  * and the folder under dist/functions/ holding its bundle; constructs refer to functions by it.
  */
-export const FUNCTIONS = ['product-read', 'deductions-api', 'deduction-consumer', 'admin-api', 'catalog-stream'] as const;
+export const FUNCTIONS = [
+  'product-read',
+  'deductions-api',
+  'deduction-consumer',
+  'admin-api',
+  'catalog-stream',
+  'feed-read',
+  'feed-admin',
+  'feed-scheduler',
+] as const;
 
 export type FunctionName = (typeof FUNCTIONS)[number];
 

@@ -1,9 +1,9 @@
-import { LRUCache } from 'lru-cache';
 import type { Clock } from './clock.js';
 
 /** A cached answer; `value: null` is a cached "this does not exist" (negative caching). */
 interface Entry<V> {
   value: V | null;
+  expiresAt: number;
 }
 
 export interface L1CacheOptions<K extends string> {
@@ -22,26 +22,31 @@ export type CacheLookup<V> = { hit: true; value: V | null } | { hit: false };
  * The in-process L1 cache of a warm Lambda container: bounded LRU, TTL per data kind, and
  * single-flight loading, so N concurrent misses for one key cost one fetch.
  *
+ * A Map kept in recency order rather than lru-cache: ~40 lines instead of 18 KB in every bundle,
+ * and expiry read from the injected clock on each lookup (testable without timers).
+ *
  * Staleness bound: a value is served at most `ttlMs[kind]` after it was loaded (entries are
  * never refreshed in place, only replaced by a later load).
  */
 export class L1Cache<K extends string, V extends object> {
-  private readonly lru: LRUCache<string, Entry<V>>;
+  /** Insertion-ordered: the first key is the least recently used one. */
+  private readonly entries = new Map<string, Entry<V>>();
   private readonly inFlight = new Map<string, Promise<V | null>>();
 
-  constructor(private readonly options: L1CacheOptions<K>) {
-    this.lru = new LRUCache<string, Entry<V>>({
-      max: options.maxEntries,
-      ttlAutopurge: false,
-      // Ask the injected clock on every lookup (the default memoizes now() for 1 ms on a timer).
-      ttlResolution: 0,
-      perf: { now: () => options.clock.now() },
-    });
-  }
+  constructor(private readonly options: L1CacheOptions<K>) {}
 
   peek(kind: K, key: string): CacheLookup<V> {
-    const entry = this.lru.get(`${kind}:${key}`);
-    return entry === undefined ? { hit: false } : { hit: true, value: entry.value };
+    const id = `${kind}:${key}`;
+    const entry = this.entries.get(id);
+    if (entry === undefined) return { hit: false };
+    if (entry.expiresAt <= this.options.clock.now()) {
+      this.entries.delete(id);
+      return { hit: false };
+    }
+    // Move to the most recently used end.
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    return { hit: true, value: entry.value };
   }
 
   /**
@@ -66,14 +71,21 @@ export class L1Cache<K extends string, V extends object> {
 
   set(kind: K, key: string, value: V | null): void {
     const ttl = value === null ? this.options.negativeTtlMs : this.options.ttlMs[kind];
-    if (ttl > 0) this.lru.set(`${kind}:${key}`, { value }, { ttl });
+    if (ttl <= 0) return;
+    const id = `${kind}:${key}`;
+    this.entries.delete(id);
+    this.entries.set(id, { value, expiresAt: this.options.clock.now() + ttl });
+    if (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
   }
 
   delete(kind: K, key: string): void {
-    this.lru.delete(`${kind}:${key}`);
+    this.entries.delete(`${kind}:${key}`);
   }
 
   get size(): number {
-    return this.lru.size;
+    return this.entries.size;
   }
 }

@@ -4,6 +4,7 @@ import type { Price, ProductInfo, Stock } from '../../lambdas/domain/product/typ
 
 export const DEMO_SKU = 'DEMO-0001';
 export const FLASH_SKU = 'FLASH-0001';
+export const DEMO_FEED = 'todays-picks';
 
 const ADJECTIVES = ['Aurora', 'Summit', 'Coastal', 'Urban', 'Nordic', 'Velvet', 'Ember', 'Lunar', 'Cedar', 'Solar', 'Harbor', 'Alpine'];
 const NOUNS = [
@@ -101,4 +102,24 @@ export async function seedCatalog(
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   return items.length;
+}
+
+/**
+ * Publishes the demo feed through the admin API: one version now (current) and one scheduled five
+ * minutes ahead, so `npm start` shows both the current list and an upcoming drop.
+ */
+export async function seedDemoFeed(apiUrl: string, adminApiKey: string, now = Date.now()): Promise<{ now: number; scheduled: number }> {
+  const publish = async (body: object) => {
+    const res = await fetch(`${apiUrl}/v1/admin/feeds/${DEMO_FEED}/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': adminApiKey },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`demo feed publish failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { version: number }).version;
+  };
+  const current = await publish({ publishAt: new Date(now).toISOString() });
+  const upcoming = Array.from({ length: 45 }, (_, i) => `DEMO-${String(999 - i).padStart(4, '0')}`);
+  const scheduled = await publish({ publishAt: new Date(now + 5 * 60_000).toISOString(), skus: upcoming });
+  return { now: current, scheduled };
 }

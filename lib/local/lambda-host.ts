@@ -42,9 +42,14 @@ export const LOCAL_HOSTING_ENV: Record<string, string> = {
 export class LambdaHost {
   private readonly functions = new Map<string, HostedFunction>();
 
+  /**
+   * @param localEnv variables the local runtime substitutes for values only it knows (e.g. the
+   * emulator's URL for static copies), applied over the template's environment.
+   */
   constructor(
     private readonly t: LocalTemplate,
     private readonly assemblyDir: string,
+    private readonly localEnv: (env: Record<string, string>) => Record<string, string> = (env) => env,
   ) {}
 
   async loadAll(): Promise<void> {
@@ -74,10 +79,12 @@ export class LambdaHost {
     const props = r.Properties ?? {};
     const assetDir = path.join(this.assemblyDir, String(r.Metadata?.['aws:asset:path']));
     const [file, exportName] = String(props.Handler).split('.') as [string, string];
-    const environment = Object.fromEntries(
-      Object.entries(
-        (this.t.resolve((props.Environment as { Variables?: object } | undefined)?.Variables) ?? {}) as Record<string, unknown>,
-      ).map(([k, v]) => [k, String(v)]),
+    const environment = this.localEnv(
+      Object.fromEntries(
+        Object.entries(
+          (this.t.resolve((props.Environment as { Variables?: object } | undefined)?.Variables) ?? {}) as Record<string, unknown>,
+        ).map(([k, v]) => [k, String(v)]),
+      ),
     );
     const module = await withEnv(
       { ...LOCAL_HOSTING_ENV, ...environment, AWS_LAMBDA_FUNCTION_NAME: logicalId },

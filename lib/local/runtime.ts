@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type RunningApi, startApiGateway } from './api-gateway.js';
-import { demoCatalog, flashSaleProduct, seedCatalog } from './demo-data.js';
+import { DEMO_FEED, demoCatalog, flashSaleProduct, seedCatalog, seedDemoFeed } from './demo-data.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { LambdaHost } from './lambda-host.js';
 import { type LocalClients, localClients, provision } from './provision.js';
+import { startSchedules } from './schedules.js';
 import { SqsEventSource, sqsMappingsFromTemplate } from './sqs-event-source.js';
 import { startMessagingLocal } from './sqs-s3-local.js';
 import { StreamEventSource, type StreamSourceStats, streamMappingsFromTemplate } from './stream-event-source.js';
@@ -101,7 +102,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await provision(template, clients);
 
     configureProcessEnv(endpoints);
-    const host = new LambdaHost(template, assembly.assemblyDir);
+    // Static feed copies are served path-style by fauxqs' S3 on this machine.
+    const staticBase = `${endpoints.s3}/${template.physicalName(staticCopiesBucket(template))}`;
+    const host = new LambdaHost(template, assembly.assemblyDir, (env) =>
+      env.FEEDS_STATIC_BASE_URL ? { ...env, FEEDS_STATIC_BASE_URL: staticBase } : env,
+    );
     await host.loadAll();
 
     const resourceName = (type: string, hint: string) => {
@@ -165,9 +170,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stops.push(async () => clearInterval(timer));
     }
 
+    const stopSchedules = startSchedules(template, host, log);
+    stops.push(async () => stopSchedules());
+
     const adminApiKey = options.adminApiKey ?? `local-${randomBytes(12).toString('hex')}`;
     const api = await startApiGateway(template, host, { port: options.port ?? 3000, apiKey: adminApiKey, localStatus: status });
     stops.push(api.close);
+    if (options.seed ?? true) {
+      const feed = await seedDemoFeed(api.url, adminApiKey);
+      log(`published feed ${DEMO_FEED}: version ${feed.now} (current) and ${feed.scheduled} (goes live in 5 minutes)`);
+    }
 
     return { url: api.url, adminApiKey, endpoints, template, host, api, clients, sqsSources, streamSources, status, resourceName, stop };
   } catch (error) {
@@ -188,4 +200,11 @@ function configureProcessEnv(endpoints: LocalEndpoints): void {
   process.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
+}
+
+/** The bucket holding static feed copies. */
+function staticCopiesBucket(t: LocalTemplate): string {
+  const found = t.ofType('AWS::S3::Bucket').find(([id]) => id.includes('StaticCopies'));
+  if (!found) throw new Error('Template has no static copies bucket');
+  return found[0];
 }

@@ -1,0 +1,145 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { DeployTarget } from '../context.js';
+import { suppress } from '../nag.js';
+import type { CrestApi } from './crest-api.js';
+import { CrestFunction } from './crest-function.js';
+
+export interface TodaysPicksProps {
+  api: CrestApi;
+  catalog: dynamodb.ITable;
+  target: DeployTarget;
+  pageSize: number;
+}
+
+/**
+ * Today's picks: versioned feeds in their own table (pages written first, version registered
+ * last, TTL pruning), static copies in S3 behind CloudFront for degraded mode, and a
+ * once-a-minute scheduler that moves current.json and keeps the current version alive.
+ */
+export class TodaysPicks extends Construct {
+  readonly table: dynamodb.Table;
+  readonly bucket: s3.Bucket;
+  readonly distribution?: cloudfront.Distribution;
+  readonly staticBaseUrl: string;
+
+  constructor(scope: Construct, id: string, props: TodaysPicksProps) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const logs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    suppress(logs, 'S1', 'This is the access-log bucket of the static feed copies and their CDN; it does not log to itself.');
+    this.bucket = new s3.Bucket(this, 'StaticCopies', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 's3/',
+      lifecycleRules: [{ prefix: 'feeds/', expiration: Duration.days(2) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    if (props.target === 'aws') {
+      this.distribution = new cloudfront.Distribution(this, 'Cdn', {
+        comment: 'Crest static feed copies (degraded mode)',
+        defaultBehavior: {
+          origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        },
+        enableLogging: true,
+        logBucket: logs,
+        logFilePrefix: 'cdn/',
+      });
+      this.staticBaseUrl = `https://${this.distribution.distributionDomainName}`;
+      suppress(this.distribution, 'CFR1', 'Today’s picks is public storefront content for every market: no geo restriction by design.');
+      suppress(
+        this.distribution,
+        'CFR2',
+        'Read-only static JSON; a CloudFront WAF must live in us-east-1 and is attached per account when needed.',
+      );
+      suppress(
+        this.distribution,
+        'CFR4',
+        'Uses the default *.cloudfront.net certificate until a custom domain is attached (then TLSv1.2_2021 applies).',
+      );
+    } else {
+      // LocalStack serves S3 path-style on its edge port; the local runtime overrides this URL.
+      this.staticBaseUrl = `http://localhost.localstack.cloud:4566/${this.bucket.bucketName}`;
+    }
+
+    const env = {
+      FEED_PAGE_SIZE: String(props.pageSize),
+      FEEDS_STATIC_BASE_URL: this.staticBaseUrl,
+    };
+    const reader = new CrestFunction(this, 'Reader', {
+      name: 'feed-read',
+      description: 'GET /v1/feeds/{feedId}: pinned, immutable pages of versioned feeds',
+      memorySize: 1024,
+      environment: env,
+    }).bindTable(this.table, ['dynamodb:GetItem', 'dynamodb:Query'], 'FEEDS_TABLE');
+
+    const admin = new CrestFunction(this, 'Admin', {
+      name: 'feed-admin',
+      description: 'POST /v1/admin/feeds/{feedId}/versions, PUT …/degrade: publish versions and static copies',
+      memorySize: 1024,
+      timeout: Duration.seconds(30),
+      environment: { ...env, FEEDS_BUCKET: this.bucket.bucketName },
+    })
+      .bindTable(
+        this.table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+        'FEEDS_TABLE',
+      )
+      .bindTable(props.catalog, ['dynamodb:Scan', 'dynamodb:BatchGetItem'], 'CATALOG_TABLE');
+    this.bucket.grantPut(admin.fn, 'feeds/*');
+
+    const scheduler = new CrestFunction(this, 'Scheduler', {
+      name: 'feed-scheduler',
+      description: 'Every minute: move feeds/{feedId}/current.json to the current version and keep it from expiring',
+      memorySize: 512,
+      timeout: Duration.seconds(50),
+      environment: { ...env, FEEDS_BUCKET: this.bucket.bucketName },
+    }).bindTable(this.table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], 'FEEDS_TABLE');
+    this.bucket.grantPut(scheduler.fn, 'feeds/*');
+    for (const fn of [admin, scheduler]) {
+      suppress(fn.role, 'IAM5', 'Writes static copies under the feeds/ prefix of its own bucket only (feeds/*).', [
+        { regex: `/^Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>\\/feeds\\/\\*$/g` },
+        'Action::s3:Abort*',
+      ]);
+    }
+
+    new events.Rule(this, 'EveryMinute', {
+      description: 'Crest feed scheduler',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(scheduler.fn, { retryAttempts: 2 })],
+    });
+
+    props.api.addRoute('GET', '/v1/feeds/{feedId}', reader.fn);
+    props.api.addRoute('POST', '/v1/admin/feeds/{feedId}/versions', admin.fn, { apiKeyRequired: true });
+    props.api.addRoute('PUT', '/v1/admin/feeds/{feedId}/degrade', admin.fn, { apiKeyRequired: true });
+  }
+}
