@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,
-    hookTimeout: 90_000,
+    hookTimeout: 180_000,
     // Two cores on CI: more workers only add contention with DynamoDB Local's JVM.
     maxWorkers: 2,
     env: { NODE_NO_WARNINGS: '1' },

@@ -151,7 +151,7 @@ export class StreamEventSource {
    * Resolves once every record written before the call has been processed: each shard has since
    * been polled from a request issued after the call and found nothing new.
    */
-  async drain(timeoutMs = 30_000): Promise<void> {
+  async drain(timeoutMs = 90_000): Promise<void> {
     const marker = Date.now();
     const deadline = marker + timeoutMs;
     while (Date.now() < deadline) {
@@ -159,7 +159,7 @@ export class StreamEventSource {
       if (shards.length > 0 && shards.every((id) => (this.caughtUpAt.get(id) ?? 0) > marker)) return;
       await sleep(this.pollMs);
     }
-    throw new Error('stream did not drain in time');
+    throw new Error(`stream of ${this.stats.table} did not drain within ${timeoutMs} ms (${this.shardWorkers.size} shard(s) polled)`);
   }
 
   private async discoverShards(position: 'LATEST' | 'TRIM_HORIZON'): Promise<void> {

@@ -163,7 +163,7 @@ describe('CatalogAdmin and CacheInvalidation', () => {
 
   it('requires an API key on every admin route, through a usage plan on the stage', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'PUT' } }));
-    expect(methods).toHaveLength(3);
+    expect(methods).toHaveLength(4);
     for (const m of methods) expect(m.Properties.ApiKeyRequired).toBe(true);
     template.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
@@ -192,5 +192,33 @@ describe('CatalogAdmin and CacheInvalidation', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['dax:PutItem']) })]) },
     });
+  });
+});
+
+describe('TodaysPicks', () => {
+  const aws = synth({ dax: false }).template;
+  const localstack = synth({ target: 'localstack' }).template;
+
+  it('serves static copies from a private bucket through CloudFront with origin access control on AWS only', () => {
+    aws.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    aws.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    localstack.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    aws.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/' }),
+    });
+  });
+
+  it('runs the feed scheduler every minute', () => {
+    aws.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+  });
+
+  it('prunes feed versions by TTL', () => {
+    aws.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
   });
 });
