@@ -78,6 +78,8 @@ export interface StreamSourceStats {
   sentToOnFailure: number;
   /** Approximate age of the last record handed to the function (ms), i.e. the iterator age. */
   lastRecordAgeMs: number;
+  /** The last error polling the stream, if any. */
+  lastPollError?: string;
 }
 
 /**
@@ -159,7 +161,9 @@ export class StreamEventSource {
       if (shards.length > 0 && shards.every((id) => (this.caughtUpAt.get(id) ?? 0) > marker)) return;
       await sleep(this.pollMs);
     }
-    throw new Error(`stream of ${this.stats.table} did not drain within ${timeoutMs} ms (${this.shardWorkers.size} shard(s) polled)`);
+    throw new Error(
+      `stream of ${this.stats.table} did not drain within ${timeoutMs} ms (${this.shardWorkers.size} shard(s); last poll error: ${this.stats.lastPollError ?? 'none'}; ${this.stats.invocations} invocations)`,
+    );
   }
 
   private async discoverShards(position: 'LATEST' | 'TRIM_HORIZON'): Promise<void> {
@@ -177,17 +181,22 @@ export class StreamEventSource {
 
   private async pollShard(shardId: string, iterator: string | undefined): Promise<void> {
     let next = iterator;
+    let lastSequence: string | undefined;
     while (this.running && next) {
       let out: GetRecordsCommandOutput;
       const issuedAt = Date.now();
       try {
         out = await this.streams.send(new GetRecordsCommand({ ShardIterator: next, Limit: this.settings.batchSize }));
       } catch (error) {
-        this.log(`stream poll ${shardId}: ${(error as Error).message}`);
-        await sleep(500);
+        this.stats.lastPollError = `${(error as Error).name}: ${(error as Error).message}`;
+        this.log(`stream poll ${shardId}: ${this.stats.lastPollError}`);
+        await sleep(200);
+        // Iterators expire and can be invalidated: resume right after the last record handed over.
+        next = await this.reacquire(shardId, lastSequence).catch(() => next);
         continue;
       }
       next = out.NextShardIterator;
+      lastSequence = out.Records?.at(-1)?.dynamodb?.SequenceNumber ?? lastSequence;
       const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
       if (records.length === 0) {
         this.caughtUpAt.set(shardId, issuedAt);
@@ -202,6 +211,19 @@ export class StreamEventSource {
     }
     // A closed shard has nothing more to give.
     if (!next) this.caughtUpAt.set(shardId, Number.POSITIVE_INFINITY);
+  }
+
+  private async reacquire(shardId: string, afterSequence: string | undefined): Promise<string | undefined> {
+    const out = await this.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shardId,
+        ...(afterSequence
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: afterSequence }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return out.ShardIterator;
   }
 
   /** Invokes with `records`; on failure resumes after the successes, bisecting and retrying. */
