@@ -65,6 +65,8 @@ export type PageAnswer =
 export class FeedService {
   private readonly pointers: L1Cache<'pointer', { versions: FeedVersion[] }>;
   private readonly pages: L1Cache<'page', { body: string }>;
+  /** Version metadata is immutable but for expiresAt, which only the current version extends. */
+  private readonly versionMeta: L1Cache<'version', FeedVersion>;
 
   constructor(
     private readonly store: FeedStore,
@@ -78,6 +80,7 @@ export class FeedService {
       clock,
     });
     this.pages = new L1Cache({ maxEntries: options.maxCachedPages, ttlMs: { page: FEED_RETENTION_MS }, negativeTtlMs: 0, clock });
+    this.versionMeta = new L1Cache({ maxEntries: 10_000, ttlMs: { version: 60_000 }, negativeTtlMs: options.pointerTtlMs, clock });
   }
 
   async publish(
@@ -187,7 +190,7 @@ export class FeedService {
   }
 
   private async pinnedVersion(feedId: string, pinned: number): Promise<FeedVersion> {
-    const version = await this.store.getVersion(feedId, pinned);
+    const version = await this.versionMeta.getOrLoad('version', `${feedId}#${pinned}`, () => this.store.getVersion(feedId, pinned));
     const now = this.clock.now();
     if (version && version.publishAt <= now && (version.expiresAt > now || (await this.current(feedId))?.version === pinned))
       return version;
