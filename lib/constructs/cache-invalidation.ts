@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { suppress } from '../nag.js';
+import { nonEmptyQueueAlarm } from './building-blocks.js';
 import { CrestFunction } from './crest-function.js';
 import type { DaxCache } from './dax-cache.js';
 
@@ -32,14 +32,12 @@ export class CacheInvalidation extends Construct {
       retentionPeriod: Duration.days(14),
     });
     suppress(this.failures, 'SQS3', 'This queue is itself the on-failure destination of the catalog stream mapping (a dead-letter queue).');
-    new cloudwatch.Alarm(this, 'FailuresAlarm', {
-      alarmDescription: 'Catalog stream records were given up on: caches may be stale until their TTL; inspect the failure queue',
-      metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    nonEmptyQueueAlarm(
+      this,
+      'FailuresAlarm',
+      this.failures,
+      'Catalog stream records were given up on: caches may be stale until their TTL; inspect the failure queue',
+    );
 
     this.fn = new CrestFunction(this, 'Processor', {
       name: 'catalog-stream',

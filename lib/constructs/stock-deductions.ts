@@ -1,9 +1,9 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { crestTable, nonEmptyQueueAlarm } from './building-blocks.js';
 import type { CrestApi } from './crest-api.js';
 import { CrestFunction } from './crest-function.js';
 
@@ -32,15 +32,7 @@ export class StockDeductions extends Construct {
 
   constructor(scope: Construct, id: string, props: StockDeductionsProps) {
     super(scope, id);
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: 'expiresAt',
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = crestTable(this, 'Table', { timeToLiveAttribute: 'expiresAt' });
 
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -56,14 +48,12 @@ export class StockDeductions extends Construct {
       visibilityTimeout: Duration.seconds(6 * props.timeoutSeconds),
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: props.maxReceiveCount },
     });
-    new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: 'Deduction messages are being dead-lettered: inspect the DLQ and redrive after fixing the cause',
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    nonEmptyQueueAlarm(
+      this,
+      'DeadLettersAlarm',
+      this.deadLetters,
+      'Deduction messages are being dead-lettered: inspect the DLQ and redrive after fixing the cause',
+    );
 
     this.api = new CrestFunction(this, 'Api', {
       name: 'deductions-api',
