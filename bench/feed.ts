@@ -3,18 +3,14 @@
  * answering the same bytes, in one run: unpinned page 1, a pinned page, and a 304 refresh.
  */
 import { DEMO_FEED } from '../lib/local/demo-data.js';
-import { startLocalRuntime } from '../lib/local/runtime.js';
 import { bareServer, load, snapshot } from './lib/http.js';
 import { round, verdict, writeReport } from './lib/report.js';
+import { benchRuntime } from './lib/runtime.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-const runtime = await startLocalRuntime({
-  port: 0,
-  context: { apiThrottleRate: 10_000_000, apiThrottleBurst: 10_000_000 },
-  log: (l) => console.log(`[bench] ${l}`),
-});
+const runtime = await benchRuntime();
 
 try {
   const page1 = `${runtime.url}/v1/feeds/${DEMO_FEED}?page=1`;

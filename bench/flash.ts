@@ -18,9 +18,9 @@ import { DynamoDeductions } from '../lambdas/adapters/dynamo-deductions.js';
 import { systemClock } from '../lambdas/domain/clock.js';
 import type { Deduction } from '../lambdas/domain/deductions/types.js';
 import { flashSaleProduct, seedCatalog } from '../lib/local/demo-data.js';
-import { startLocalRuntime } from '../lib/local/runtime.js';
 import { burstInWorker } from './lib/burst.js';
 import { percentile, round, verdict, writeReport } from './lib/report.js';
+import { benchRuntime } from './lib/runtime.js';
 
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 400);
@@ -43,12 +43,7 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stdout.write;
 
-const runtime = await startLocalRuntime({
-  port: 0,
-  seed: false,
-  context: { apiThrottleRate: 10_000_000, apiThrottleBurst: 10_000_000 },
-  log: (l) => console.log(`[bench] ${l}`),
-});
+const runtime = await benchRuntime({ seed: false });
 const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
 const catalogTable = runtime.resourceName('AWS::DynamoDB::Table', 'Catalog');
 const deductionsTable = runtime.resourceName('AWS::DynamoDB::Table', 'StockDeductions');

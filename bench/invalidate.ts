@@ -11,8 +11,8 @@ import { productPk } from '../lambdas/adapters/catalog-items.js';
 import { SOLD_OUT_SK } from '../lambdas/adapters/dynamo-invalidation.js';
 import { defaultProductDetailOptions } from '../lambdas/domain/product/product-detail.js';
 import { flashSaleProduct, seedCatalog } from '../lib/local/demo-data.js';
-import { startLocalRuntime } from '../lib/local/runtime.js';
 import { percentile, round, verdict, writeReport } from './lib/report.js';
+import { benchRuntime } from './lib/runtime.js';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 200);
 const CONCURRENCY = 10;
@@ -20,12 +20,7 @@ const POLL_MS = 20;
 const PRICE_BOUND = defaultProductDetailOptions.cacheTtlMs.price;
 const FLAG_BOUND = 1_000;
 
-const runtime = await startLocalRuntime({
-  port: 0,
-  seed: false,
-  context: { apiThrottleRate: 1_000_000, apiThrottleBurst: 1_000_000 },
-  log: (l) => console.log(`[bench] ${l}`),
-});
+const runtime = await benchRuntime({ seed: false });
 const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
 const table = runtime.resourceName('AWS::DynamoDB::Table', 'Catalog');
 const skus = Array.from({ length: CONCURRENCY }, (_, i) => `INV-${i}`);

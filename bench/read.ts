@@ -14,22 +14,17 @@ import type { CatalogReader } from '../lambdas/domain/product/ports.js';
 import { defaultProductDetailOptions, ProductDetailService } from '../lambdas/domain/product/product-detail.js';
 import type { Price, ProductInfo, Stock } from '../lambdas/domain/product/types.js';
 import { DEMO_SKU } from '../lib/local/demo-data.js';
-import { startLocalRuntime } from '../lib/local/runtime.js';
 import { functionFootprints } from './lib/functions.js';
 import { bareServer, load, snapshot } from './lib/http.js';
 import { percentile, round, verdict, writeReport } from './lib/report.js';
+import { benchRuntime } from './lib/runtime.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Functions that bundle the DAX client (their target is the DAX reader's). */
 const DAX_FUNCTIONS = new Set(['product-read', 'catalog-stream']);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-const runtime = await startLocalRuntime({
-  port: 0,
-  // Stage throttling would cap the load generator; the benchmark measures the path, not the limit.
-  context: { apiThrottleRate: 10_000_000, apiThrottleBurst: 10_000_000 },
-  log: (l) => console.log(`[bench] ${l}`),
-});
+const runtime = await benchRuntime();
 
 try {
   // 1. HTTP, our path vs bare node:http with the same bytes
