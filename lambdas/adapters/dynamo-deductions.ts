@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -23,6 +22,7 @@ import {
   ttlFrom,
   UNCONFIRMED_TTL_S,
 } from './deduction-items.js';
+import { batchGetAll } from './dynamo-batch.js';
 
 export interface DeductionTables {
   deductions: string;
@@ -87,7 +87,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
     const now = this.clock.now();
     const [stockOut, items] = await Promise.all([
       this.client.send(new GetCommand({ TableName: this.tables.catalog, Key: productKey(sku, 'stock'), ConsistentRead: true })),
-      this.batchGet([...ids.map(requestKey), ...userIds.map((u) => limitKey(sku, u))]),
+      batchGetAll(this.client, this.tables.deductions, [...ids.map(requestKey), ...userIds.map((u) => limitKey(sku, u))], true),
     ]);
     const snapshot: LedgerSnapshot = {
       stock: stockOut.Item ? stockFromItem(stockOut.Item) : null,
@@ -215,23 +215,5 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
       }
     }
-  }
-
-  /** BatchGetItem in pages of 100 keys, strongly consistent, retrying unprocessed keys. */
-  private async batchGet(keys: Array<Record<string, string>>): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Array<Record<string, unknown>> = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('BatchGetItem: keys still unprocessed after retries');
-        const out = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tables.deductions]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        items.push(...(out.Responses?.[this.tables.deductions] ?? []));
-        pending = out.UnprocessedKeys?.[this.tables.deductions]?.Keys ?? [];
-        if (pending.length) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-      }
-    }
-    return items;
   }
 }

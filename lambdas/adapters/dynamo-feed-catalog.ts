@@ -1,8 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedCatalog } from '../domain/feed/ports.js';
 import type { FeedItem } from '../domain/feed/types.js';
 import type { Price, ProductInfo, Stock } from '../domain/product/types.js';
 import { infoFromItem, kindOfSortKey, priceFromItem, productKey, stockFromItem } from './catalog-items.js';
+import { batchGetAll } from './dynamo-batch.js';
 
 /**
  * Picks score: 3 × sales + clicks + exposure / 100 (sales count most; exposure alone is cheap).
@@ -63,15 +64,7 @@ export class DynamoFeedCatalog implements FeedCatalog {
   async snapshot(skus: string[]): Promise<{ items: FeedItem[]; missing: string[] }> {
     const products = new Map<string, Product>();
     const keys = skus.flatMap((sku) => [productKey(sku, 'info'), productKey(sku, 'price'), productKey(sku, 'stock')]);
-    for (let i = 0; i < keys.length; i += 99) {
-      let pending: Array<Record<string, unknown>> = keys.slice(i, i + 99);
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt > 8) throw new Error('feed snapshot: keys unprocessed after retries');
-        const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
-        for (const item of out.Responses?.[this.tableName] ?? []) collect(products, item);
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
+    for (const item of await batchGetAll(this.client, this.tableName, keys)) collect(products, item);
     const items: FeedItem[] = [];
     const missing: string[] = [];
     for (const sku of skus) {

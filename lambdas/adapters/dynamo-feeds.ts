@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedStore } from '../domain/feed/ports.js';
 import type { FeedVersion } from '../domain/feed/types.js';
+import { batchPutAll } from './dynamo-batch.js';
 
 /**
  * Feeds table layout (docs/data-model.md), `expiresAt` in epoch seconds is the TTL attribute:
@@ -22,15 +23,7 @@ export class DynamoFeedStore implements FeedStore {
 
   async putPages(feedId: string, version: number, pages: string[], expiresAt: number): Promise<void> {
     const items = pages.map((body, i) => ({ pk: pagePk(feedId, version), sk: pageSk(i + 1), body, expiresAt: toSeconds(expiresAt) }));
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length; attempt++) {
-        if (attempt > 8) throw new Error('feed pages: unprocessed items after retries');
-        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      }
-    }
+    await batchPutAll(this.client, this.tableName, items);
   }
 
   async register(v: FeedVersion): Promise<boolean> {

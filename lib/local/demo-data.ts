@@ -1,5 +1,6 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { infoItem, priceItem, stockItem } from '../../lambdas/adapters/catalog-items.js';
+import { batchPutAll } from '../../lambdas/adapters/dynamo-batch.js';
 import type { Price, ProductInfo, Stock } from '../../lambdas/domain/product/types.js';
 
 export const DEMO_SKU = 'DEMO-0001';
@@ -87,20 +88,7 @@ export async function seedCatalog(
   now = Date.now(),
 ): Promise<number> {
   const items = products.flatMap((p) => [infoItem(p.info, now), priceItem(p.price, now), stockItem(p.stock, now)]);
-  const batches: Array<Record<string, unknown>[]> = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  const worker = async () => {
-    for (let batch = batches.shift(); batch; batch = batches.shift()) {
-      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length; attempt++) {
-        if (attempt > 8) throw new Error('seed: unprocessed items after retries');
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-        if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await batchPutAll(client, tableName, items, 8);
   return items.length;
 }
 
