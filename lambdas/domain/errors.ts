@@ -24,22 +24,6 @@ export class ValidationError extends CrestError {
   }
 }
 
-export class UnauthorizedError extends CrestError {
-  override readonly name = 'UnauthorizedError';
-  readonly status = 401;
-  constructor(message = 'Missing or invalid credentials') {
-    super('UNAUTHORIZED', message);
-  }
-}
-
-export class ForbiddenError extends CrestError {
-  override readonly name = 'ForbiddenError';
-  readonly status = 403;
-  constructor(message = 'Forbidden') {
-    super('FORBIDDEN', message);
-  }
-}
-
 export class NotFoundError extends CrestError {
   override readonly name = 'NotFoundError';
   readonly status = 404;
@@ -63,14 +47,6 @@ export class PreconditionFailedError extends CrestError {
   readonly status = 412;
   constructor(message: string, details?: ErrorDetails) {
     super('PRECONDITION_FAILED', message, details);
-  }
-}
-
-export class TooManyRequestsError extends CrestError {
-  override readonly name = 'TooManyRequestsError';
-  readonly status = 429;
-  constructor(message = 'Too many requests') {
-    super('THROTTLED', message);
   }
 }
 

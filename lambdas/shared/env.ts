@@ -28,9 +28,3 @@ export function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = 
   }
   return value;
 }
-
-export function boolEnv(name: string, fallback: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = optionalEnv(name, env);
-  if (raw === undefined) return fallback;
-  return raw === 'true' || raw === '1';
-}

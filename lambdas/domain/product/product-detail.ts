@@ -74,11 +74,6 @@ export class ProductDetailService {
     );
   }
 
-  /** Drops a SKU's cached sources (used by invalidation paths that share the process). */
-  invalidate(sku: string, kinds: readonly SourceKind[] = SOURCES): void {
-    for (const kind of kinds) this.cache.delete(kind, sku);
-  }
-
   /** The cache-hit fast path: no promises, no timers. */
   private fromCache(sku: string, seen: SeenVersions): ProductDetail | undefined {
     const info = this.cache.peek('info', sku);
