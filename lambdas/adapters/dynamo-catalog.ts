@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CatalogReader } from '../domain/product/ports.js';
+import type { CatalogReader, ReadOptions } from '../domain/product/ports.js';
 import type { Price, ProductInfo, SourceKind, Stock } from '../domain/product/types.js';
 import { infoFromItem, priceFromItem, productKey, stockFromItem } from './catalog-items.js';
 
@@ -13,23 +13,26 @@ export class DynamoCatalogReader implements CatalogReader {
     private readonly tableName: string,
   ) {}
 
-  async getInfo(sku: string, signal?: AbortSignal): Promise<ProductInfo | null> {
-    const item = await this.get(sku, 'info', signal);
+  async getInfo(sku: string, signal?: AbortSignal, options?: ReadOptions): Promise<ProductInfo | null> {
+    const item = await this.get(sku, 'info', signal, options);
     return item ? infoFromItem(item) : null;
   }
 
-  async getPrice(sku: string, signal?: AbortSignal): Promise<Price | null> {
-    const item = await this.get(sku, 'price', signal);
+  async getPrice(sku: string, signal?: AbortSignal, options?: ReadOptions): Promise<Price | null> {
+    const item = await this.get(sku, 'price', signal, options);
     return item ? priceFromItem(item) : null;
   }
 
-  async getStock(sku: string, signal?: AbortSignal): Promise<Stock | null> {
-    const item = await this.get(sku, 'stock', signal);
+  async getStock(sku: string, signal?: AbortSignal, options?: ReadOptions): Promise<Stock | null> {
+    const item = await this.get(sku, 'stock', signal, options);
     return item ? stockFromItem(item) : null;
   }
 
-  private async get(sku: string, kind: SourceKind, signal?: AbortSignal) {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: productKey(sku, kind) }), { abortSignal: signal });
+  private async get(sku: string, kind: SourceKind, signal?: AbortSignal, options?: ReadOptions) {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: productKey(sku, kind), ConsistentRead: options?.consistent === true }),
+      { abortSignal: signal },
+    );
     return out.Item;
   }
 }

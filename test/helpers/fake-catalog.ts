@@ -1,4 +1,4 @@
-import type { CatalogReader } from '../../lambdas/domain/product/ports.js';
+import type { CatalogReader, ReadOptions } from '../../lambdas/domain/product/ports.js';
 import type { Price, ProductInfo, SourceKind, Stock } from '../../lambdas/domain/product/types.js';
 
 type Behaviour = { latencyMs?: number; fail?: boolean; hang?: boolean };
@@ -9,6 +9,8 @@ export class FakeCatalog implements CatalogReader {
   readonly prices = new Map<string, Price>();
   readonly stock = new Map<string, Stock>();
   readonly calls: Record<SourceKind, number> = { info: 0, price: 0, stock: 0 };
+  /** Reads that asked for strong consistency, as `kind:sku`. */
+  readonly consistentReads: string[] = [];
   readonly behaviour: Record<SourceKind, Behaviour> = { info: {}, price: {}, stock: {} };
 
   addProduct(sku: string, versions: { info?: number; price?: number; stock?: number; quantity?: number } = {}): this {
@@ -18,13 +20,16 @@ export class FakeCatalog implements CatalogReader {
     return this;
   }
 
-  getInfo(sku: string, signal?: AbortSignal) {
+  getInfo(sku: string, signal?: AbortSignal, options?: ReadOptions) {
+    if (options?.consistent) this.consistentReads.push(`info:${sku}`);
     return this.respond('info', () => this.info.get(sku) ?? null, signal);
   }
-  getPrice(sku: string, signal?: AbortSignal) {
+  getPrice(sku: string, signal?: AbortSignal, options?: ReadOptions) {
+    if (options?.consistent) this.consistentReads.push(`price:${sku}`);
     return this.respond('price', () => this.prices.get(sku) ?? null, signal);
   }
-  getStock(sku: string, signal?: AbortSignal) {
+  getStock(sku: string, signal?: AbortSignal, options?: ReadOptions) {
+    if (options?.consistent) this.consistentReads.push(`stock:${sku}`);
     return this.respond('stock', () => this.stock.get(sku) ?? null, signal);
   }
 

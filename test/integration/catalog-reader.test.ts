@@ -44,6 +44,13 @@ describe('DynamoCatalogReader against DynamoDB Local (table provisioned from the
     expect(prices.every((p) => p !== null && Number.isInteger(p.amount) && Number.isInteger(p.original))).toBe(true);
   });
 
+  it('serves strongly consistent reads when asked', async () => {
+    const [first] = products;
+    if (!first) throw new Error('no demo products');
+
+    expect(await reader.getPrice(first.info.sku, undefined, { consistent: true })).toEqual(first.price);
+  });
+
   it('honours an abort signal', async () => {
     const controller = new AbortController();
     controller.abort();

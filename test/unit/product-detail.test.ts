@@ -133,6 +133,7 @@ describe('ProductDetailService.get', () => {
 
     expect(detail.versions.price).toBe(2);
     expect(detail.price?.amount).toBe(999);
+    expect(catalog.consistentReads).toEqual(['price:SKU-1']);
   });
 });
 

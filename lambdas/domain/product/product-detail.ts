@@ -92,27 +92,29 @@ export class ProductDetailService {
   }
 
   private async load(kind: SourceKind, sku: string, seen: SeenVersions): Promise<SourceValue | null> {
-    const fetchOnce = () =>
-      this.breakers[kind].run(() => withTimeout(this.options.timeoutMs[kind], (signal) => this.read(kind, sku, signal)));
+    const fetchOnce = (consistent = false) =>
+      this.breakers[kind].run(() => withTimeout(this.options.timeoutMs[kind], (signal) => this.read(kind, sku, signal, consistent)));
     const cached = this.cache.peek(kind, sku);
     if (cached.hit && isOlderThanSeen(cached.value, seen[kind])) {
-      // The client has seen a newer version than this container holds: re-read rather than
+      // The client has seen a newer version than this container holds: re-read, strongly
+      // consistent (an ordinary read through DAX could return the same stale item), rather than
       // serve something older than what the client already showed (monotonic reads).
-      const fresh = await fetchOnce();
+      const fresh = await fetchOnce(true);
       this.cache.set(kind, sku, fresh);
       return fresh;
     }
-    return this.cache.getOrLoad(kind, sku, fetchOnce);
+    return this.cache.getOrLoad(kind, sku, () => fetchOnce());
   }
 
-  private read(kind: SourceKind, sku: string, signal: AbortSignal): Promise<SourceValue | null> {
+  private read(kind: SourceKind, sku: string, signal: AbortSignal, consistent: boolean): Promise<SourceValue | null> {
+    const options = { consistent };
     switch (kind) {
       case 'info':
-        return this.reader.getInfo(sku, signal);
+        return this.reader.getInfo(sku, signal, options);
       case 'price':
-        return this.reader.getPrice(sku, signal);
+        return this.reader.getPrice(sku, signal, options);
       case 'stock':
-        return this.reader.getStock(sku, signal);
+        return this.reader.getStock(sku, signal, options);
     }
   }
 }
