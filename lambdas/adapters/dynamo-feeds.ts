@@ -26,12 +26,19 @@ export class DynamoFeedStore implements FeedStore {
     await batchPutAll(this.client, this.tableName, items);
   }
 
-  async register(v: FeedVersion): Promise<boolean> {
+  async claim(v: FeedVersion): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `FEED#${v.feedId}`, sk: versionSk(v.version), type: 'FEED_VERSION', ...v, expiresAt: toSeconds(v.expiresAt) },
+          Item: {
+            pk: `FEED#${v.feedId}`,
+            sk: versionSk(v.version),
+            type: 'FEED_VERSION',
+            ...v,
+            complete: false,
+            expiresAt: toSeconds(v.expiresAt),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -48,6 +55,18 @@ export class DynamoFeedStore implements FeedStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async markComplete(feedId: string, version: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `FEED#${feedId}`, sk: versionSk(version) },
+        UpdateExpression: 'SET complete = :true',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
   }
 
   async getVersion(feedId: string, version: number): Promise<FeedVersion | null> {

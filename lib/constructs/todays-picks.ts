@@ -20,8 +20,8 @@ export interface TodaysPicksProps {
 }
 
 /**
- * Today's picks: versioned feeds in their own table (pages written first, version registered
- * last, TTL pruning), static copies in S3 behind CloudFront for degraded mode, and a
+ * Today's picks: versioned feeds in their own table (version claimed, pages written, then marked
+ * complete; TTL pruning), static copies in S3 behind CloudFront for degraded mode, and a
  * once-a-minute scheduler that moves current.json and keeps the current version alive.
  */
 export class TodaysPicks extends Construct {

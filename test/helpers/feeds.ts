@@ -11,11 +11,15 @@ export class MemoryFeedStore implements FeedStore {
   async putPages(feedId: string, version: number, pages: string[]) {
     for (const [i, body] of pages.entries()) this.pages.set(`${feedId}#${version}#${i + 1}`, body);
   }
-  async register(v: FeedVersion) {
+  async claim(v: FeedVersion) {
     const key = `${v.feedId}#${v.version}`;
     if (this.versions.has(key)) return false;
-    this.versions.set(key, { ...v });
+    this.versions.set(key, { ...v, complete: false });
     return true;
+  }
+  async markComplete(feedId: string, version: number) {
+    const stored = this.versions.get(`${feedId}#${version}`);
+    if (stored) stored.complete = true;
   }
   async getVersion(feedId: string, version: number) {
     return this.versions.get(`${feedId}#${version}`) ?? null;

@@ -154,6 +154,37 @@ describe('FeedService', () => {
     expect(JSON.parse(statics.objects.get('feeds/picks/current.json') ?? '{}').version).toBe(drop.version);
   });
 
+  it('refuses a concurrent publish at the same instant without touching the winner’s pages', async () => {
+    const at = clock.now();
+    const results = await Promise.allSettled([
+      feeds.publish('picks', { publishAt: at, skus: ['SKU-001', 'SKU-002'] }, deps()),
+      feeds.publish('picks', { publishAt: at, skus: ['SKU-009'] }, deps()),
+    ]);
+
+    const [won, lost] = results;
+    expect(won?.status).toBe('fulfilled');
+    expect(lost).toMatchObject({ status: 'rejected', reason: { code: 'VERSION_EXISTS' } });
+    expect((await read(1, at)).items.map((i) => i.sku)).toEqual(['SKU-001', 'SKU-002']);
+    expect(statics.objects.get(`feeds/picks/${at}/1.json`)).toContain('SKU-001');
+  });
+
+  it('never shows a version whose publish failed midway', async () => {
+    const good = await feeds.publish('picks', {}, deps());
+    clock.advance(1_000);
+    const failing = new (class extends MemoryStatics {
+      override async putPage(): Promise<void> {
+        throw new Error('S3 down');
+      }
+    })();
+    const broken = clock.now();
+
+    await expect(feeds.publish('picks', {}, { catalog, statics: failing })).rejects.toThrow('S3 down');
+    clock.advance(defaultFeedOptions.pointerTtlMs);
+
+    expect((await read(1, undefined, freshReader())).version).toBe(good.version);
+    await expect(freshReader().page('picks', 1, broken)).rejects.toBeInstanceOf(GoneError);
+  });
+
   it('refuses a second version with the same publish time (versions are immutable)', async () => {
     await feeds.publish('picks', {}, deps());
 

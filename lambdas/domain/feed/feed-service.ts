@@ -56,8 +56,8 @@ export type PageAnswer =
 /**
  * Today's picks: immutable, versioned feeds keyed by publish time.
  *
- * - Publishing writes every page, then its static copies, then registers the version: a version
- *   is visible only when complete.
+ * - Publishing claims the version (incomplete), writes every page and its static copy, then marks
+ *   it complete: a version is visible only when complete, and never overwritten.
  * - The current version is the newest complete one with publishAt ≤ now; if the newest is
  *   incomplete or a page is missing, the next newest within the lookback window answers.
  * - A pinned version always answers the same bytes, so a scrolling client never sees an item twice.
@@ -104,8 +104,6 @@ export class FeedService {
       items = await deps.catalog.ranked(this.options.maxItems);
     }
     if (items.length === 0) throw new ValidationError('A feed version needs at least one product', undefined, 'EMPTY_FEED');
-    if (await this.store.getVersion(feedId, publishAt))
-      throw new ConflictError('VERSION_EXISTS', `Feed ${feedId} already has a version published at ${new Date(publishAt).toISOString()}`);
 
     const pageSize = this.options.pageSize;
     const totalPages = Math.ceil(items.length / pageSize);
@@ -116,17 +114,22 @@ export class FeedService {
       pageSize,
       totalPages,
       totalItems: items.length,
-      complete: true,
+      complete: false,
       expiresAt: publishAt + FEED_RETENTION_MS,
     };
+    // Claim the version, write its pages and their static copies, then mark it complete: readers
+    // skip it until then, and a second publish at the same instant is refused before it can
+    // overwrite anything. A publish that fails midway leaves an incomplete version, which readers
+    // never see and TTL removes.
+    if (!(await this.store.claim(version))) {
+      throw new ConflictError('VERSION_EXISTS', `Feed ${feedId} already has a version published at ${new Date(publishAt).toISOString()}`);
+    }
     const bodies = Array.from({ length: totalPages }, (_, i) => pageBody(version, i + 1, items.slice(i * pageSize, (i + 1) * pageSize)));
-    // Pages first, static copies next, the version last: readers never see a partial version.
     await this.store.putPages(feedId, publishAt, bodies, version.expiresAt);
     await Promise.all(bodies.map((body, i) => deps.statics.putPage(feedId, publishAt, i + 1, body)));
-    if (!(await this.store.register(version)))
-      throw new ConflictError('VERSION_EXISTS', `Feed ${feedId} already has a version published at ${publishAt}`);
+    await this.store.markComplete(feedId, publishAt);
     if (publishAt <= now) await this.syncStatic(feedId, deps.statics);
-    return version;
+    return { ...version, complete: true };
   }
 
   /**
@@ -143,22 +146,31 @@ export class FeedService {
     }
     const candidates = await this.candidates(feedId);
     if (candidates.length === 0) throw new NotFoundError(`Feed ${feedId} has no published version`, 'FEED_NOT_FOUND');
+    const answer = await this.resolve(candidates, page, ifNoneMatch);
+    if (answer) return answer;
     const newest = candidates[0] as FeedVersion;
+    if (page > newest.totalPages) throw new NotFoundError(`The current version has ${newest.totalPages} pages`, 'PAGE_NOT_FOUND');
+    throw new DependencyError(`No complete version of feed ${feedId} is available`, 'FEED_UNAVAILABLE');
+  }
+
+  /** The version readers get now (null when there is none): the one that answers page 1. */
+  async current(feedId: string): Promise<FeedVersion | null> {
+    return (await this.resolve(await this.candidates(feedId), 1))?.version ?? null;
+  }
+
+  /**
+   * The one resolution rule: the newest complete version (newest first, within the lookback of
+   * the newest) whose page `page` exists.
+   */
+  private async resolve(candidates: FeedVersion[], page: number, ifNoneMatch?: string): Promise<PageAnswer | null> {
+    const newest = candidates[0];
+    if (!newest) return null;
     for (const version of candidates) {
       if (version.publishAt < newest.publishAt - this.options.lookbackMs) break;
       if (!version.complete || page > version.totalPages) continue;
       if (page === 1 && ifNoneMatch === `"${version.version}"`) return { kind: 'not-modified', version };
       const body = await this.pageBody(version, page);
       if (body !== null) return { kind: 'page', version, body, pinned: false };
-    }
-    if (page > newest.totalPages) throw new NotFoundError(`The current version has ${newest.totalPages} pages`, 'PAGE_NOT_FOUND');
-    throw new DependencyError(`No complete version of feed ${feedId} is available`, 'FEED_UNAVAILABLE');
-  }
-
-  /** The version readers get now (null when there is none). */
-  async current(feedId: string): Promise<FeedVersion | null> {
-    for (const version of await this.candidates(feedId)) {
-      if (version.complete && (await this.pageBody(version, 1)) !== null) return version;
     }
     return null;
   }
@@ -190,17 +202,18 @@ export class FeedService {
   }
 
   private async pinnedVersion(feedId: string, pinned: number): Promise<FeedVersion> {
-    const version = await this.versionMeta.getOrLoad('version', `${feedId}#${pinned}`, () => this.store.getVersion(feedId, pinned));
+    // Only complete versions are cached (and served); an incomplete one reads as absent.
+    const version = await this.versionMeta.getOrLoad('version', `${feedId}#${pinned}`, async () => {
+      const stored = await this.store.getVersion(feedId, pinned);
+      return stored?.complete ? stored : null;
+    });
     const now = this.clock.now();
-    if (version && version.publishAt <= now && (version.expiresAt > now || (await this.current(feedId))?.version === pinned))
-      return version;
+    const available = version !== null && version.publishAt <= now;
+    if (available && version.expiresAt > now) return version;
     const current = await this.current(feedId);
-    if (!version || version.publishAt > now) {
-      throw new GoneError('FEED_VERSION_GONE', `Version ${pinned} of feed ${feedId} is not available`, {
-        current: current?.version ?? null,
-      });
-    }
-    throw new GoneError('FEED_VERSION_GONE', `Version ${pinned} of feed ${feedId} has been pruned`, { current: current?.version ?? null });
+    if (available && current?.version === pinned) return version; // past its TTL but still current
+    const why = available ? 'has been pruned' : 'is not available';
+    throw new GoneError('FEED_VERSION_GONE', `Version ${pinned} of feed ${feedId} ${why}`, { current: current?.version ?? null });
   }
 
   private async pageBody(version: FeedVersion, page: number): Promise<string | null> {

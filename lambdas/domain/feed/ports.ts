@@ -1,10 +1,15 @@
 import type { CurrentPointer, FeedItem, FeedVersion } from './types.js';
 
 export interface FeedStore {
-  /** Writes page bodies (JSON strings) of a version that is not registered yet. */
+  /**
+   * Claims a version (stored with `complete: false`, which readers skip); false if one with the
+   * same publish time exists. Versions are immutable: nothing is written for a refused claim.
+   */
+  claim(version: FeedVersion): Promise<boolean>;
+  /** Writes page bodies (JSON strings) of a claimed version. */
   putPages(feedId: string, version: number, pages: string[], expiresAt: number): Promise<void>;
-  /** Registers a version; false if one with the same publish time exists (versions are immutable). */
-  register(version: FeedVersion): Promise<boolean>;
+  /** Makes a claimed version visible, once all its pages are written. */
+  markComplete(feedId: string, version: number): Promise<void>;
   getVersion(feedId: string, version: number): Promise<FeedVersion | null>;
   /** Versions with publishAt ≤ `upTo`, newest first. */
   versionsUpTo(feedId: string, upTo: number, limit: number): Promise<FeedVersion[]>;

@@ -14,7 +14,7 @@ export interface FeedVersion {
   pageSize: number;
   totalPages: number;
   totalItems: number;
-  /** False while a version is registered but its pages are not all written. */
+  /** False from the claim until all its pages are written: readers skip it. */
   complete: boolean;
   /** Epoch ms after which the version is pruned (unless it is the current one). */
   expiresAt: number;
