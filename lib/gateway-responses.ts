@@ -1,34 +1,86 @@
 /**
- * Errors produced by API Gateway itself (before a function runs). In AWS they are configured as
- * GatewayResponses on the REST API; the local runtime produces the same status and code, so a
- * client sees `{ error: { code, message }, requestId }` whichever layer rejected it.
+ * Errors produced by API Gateway itself (before or instead of a function's answer). In AWS they
+ * are GatewayResponses on the REST API (lib/constructs/crest-api.ts); the local runtime answers
+ * the same status, code and headers, so a client sees `{ error: { code, message }, requestId }`
+ * whichever layer refused it.
+ *
+ * `status` is the status API Gateway uses for that response type
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+ * It is written into the template only where Crest changes it (`overrideStatus`): a status set on
+ * DEFAULT_4XX or DEFAULT_5XX would replace the status of every type not configured explicitly (a
+ * WAF block, a 413, a usage-plan 429 and an integration timeout would all become that one code).
  */
+export type GatewayResponseType =
+  | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'UNAUTHORIZED'
+  | 'ACCESS_DENIED'
+  | 'EXPIRED_TOKEN'
+  | 'INVALID_SIGNATURE'
+  | 'INVALID_API_KEY'
+  | 'WAF_FILTERED'
+  | 'THROTTLED'
+  | 'QUOTA_EXCEEDED'
+  | 'BAD_REQUEST_PARAMETERS'
+  | 'BAD_REQUEST_BODY'
+  | 'REQUEST_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INTEGRATION_TIMEOUT'
+  | 'INTEGRATION_FAILURE'
+  | 'DEFAULT_4XX'
+  | 'DEFAULT_5XX';
+
 export interface GatewayError {
   /** CDK ResponseType name (apigw.ResponseType[type]). */
-  type:
-    | 'MISSING_AUTHENTICATION_TOKEN'
-    | 'INVALID_API_KEY'
-    | 'THROTTLED'
-    | 'BAD_REQUEST_PARAMETERS'
-    | 'BAD_REQUEST_BODY'
-    | 'DEFAULT_4XX'
-    | 'DEFAULT_5XX';
+  type: GatewayResponseType;
   status: number;
   code: string;
+  /** A fixed message; when absent the gateway's own message ($context.error.messageString) is used. */
+  message?: string;
+  /** Write `status` into the template (only where Crest's status differs from API Gateway's). */
+  overrideStatus?: boolean;
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 export const GATEWAY_ERRORS = {
   // API Gateway answers 403 "Missing Authentication Token" for an unknown route; we say 404.
-  routeNotFound: { type: 'MISSING_AUTHENTICATION_TOKEN', status: 404, code: 'ROUTE_NOT_FOUND' },
+  routeNotFound: { type: 'MISSING_AUTHENTICATION_TOKEN', status: 404, code: 'ROUTE_NOT_FOUND', overrideStatus: true },
+  unauthorized: { type: 'UNAUTHORIZED', status: 401, code: 'UNAUTHORIZED' },
+  accessDenied: { type: 'ACCESS_DENIED', status: 403, code: 'FORBIDDEN' },
+  // An expired or wrongly signed token is "not authenticated" for a client: 401, like a missing one.
+  expiredToken: { type: 'EXPIRED_TOKEN', status: 401, code: 'UNAUTHORIZED', overrideStatus: true },
+  invalidSignature: { type: 'INVALID_SIGNATURE', status: 401, code: 'UNAUTHORIZED', overrideStatus: true },
   invalidApiKey: { type: 'INVALID_API_KEY', status: 403, code: 'INVALID_API_KEY' },
-  throttled: { type: 'THROTTLED', status: 429, code: 'THROTTLED' },
+  wafFiltered: { type: 'WAF_FILTERED', status: 403, code: 'FORBIDDEN', message: 'Request blocked' },
+  throttled: { type: 'THROTTLED', status: 429, code: 'THROTTLED', retryAfterSeconds: 1 },
+  quotaExceeded: { type: 'QUOTA_EXCEEDED', status: 429, code: 'QUOTA_EXCEEDED', retryAfterSeconds: 60 },
   badRequestParameters: { type: 'BAD_REQUEST_PARAMETERS', status: 400, code: 'BAD_REQUEST_PARAMETERS' },
   badRequestBody: { type: 'BAD_REQUEST_BODY', status: 400, code: 'BAD_REQUEST_BODY' },
+  requestTooLarge: { type: 'REQUEST_TOO_LARGE', status: 413, code: 'REQUEST_TOO_LARGE', message: 'Request body is larger than 10 MB' },
+  unsupportedMediaType: { type: 'UNSUPPORTED_MEDIA_TYPE', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  // The function may still be running, and may still commit: the outcome is unknown, not failed.
+  integrationTimeout: {
+    type: 'INTEGRATION_TIMEOUT',
+    status: 504,
+    code: 'OUTCOME_UNKNOWN',
+    message:
+      'The request timed out and may or may not have taken effect; retry with the same Idempotency-Key, or read the resource to find out',
+  },
+  integrationFailure: { type: 'INTEGRATION_FAILURE', status: 504, code: 'OUTCOME_UNKNOWN' },
   default4xx: { type: 'DEFAULT_4XX', status: 400, code: 'BAD_REQUEST' },
   default5xx: { type: 'DEFAULT_5XX', status: 502, code: 'BAD_GATEWAY' },
 } as const satisfies Record<string, GatewayError>;
 
-/** VTL body template for a gateway response (AWS side). */
-export function gatewayResponseTemplate(code: string): string {
-  return `{"error":{"code":"${code}","message":$context.error.messageString},"requestId":"$context.requestId"}`;
+/** Crest's error body as a VTL template (AWS side): the gateway's message unless a fixed one is given. */
+export function gatewayResponseTemplate(error: GatewayError): string {
+  const message = error.message === undefined ? '$context.error.messageString' : JSON.stringify(error.message);
+  return `{"error":{"code":"${error.code}","message":${message}},"requestId":"$context.requestId"}`;
+}
+
+/** Headers every gateway error carries (AWS: responseParameters; local: the same values). */
+export function gatewayResponseHeaders(error: GatewayError): Record<string, string> {
+  return {
+    'cache-control': 'no-store',
+    ...(error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) }),
+  };
 }

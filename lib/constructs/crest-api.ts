@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { GATEWAY_ERRORS, gatewayResponseTemplate } from '../gateway-responses.js';
+import { GATEWAY_ERRORS, type GatewayError, gatewayResponseHeaders, gatewayResponseTemplate } from '../gateway-responses.js';
 import { suppress } from '../nag.js';
 
 export interface CrestApiProps {
@@ -66,11 +66,13 @@ export class CrestApi extends Construct {
       ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
     );
 
-    for (const [key, error] of Object.entries(GATEWAY_ERRORS)) {
+    for (const [key, error] of Object.entries(GATEWAY_ERRORS) as Array<[string, GatewayError]>) {
       this.api.addGatewayResponse(`Gw${key}`, {
         type: apigw.ResponseType.of(error.type),
-        statusCode: String(error.status),
-        templates: { 'application/json': gatewayResponseTemplate(error.code) },
+        // Only where Crest's status differs from API Gateway's (never on DEFAULT_4XX/5XX).
+        ...(error.overrideStatus ? { statusCode: String(error.status) } : {}),
+        responseHeaders: Object.fromEntries(Object.entries(gatewayResponseHeaders(error)).map(([k, v]) => [k, `'${v}'`])),
+        templates: { 'application/json': gatewayResponseTemplate(error) },
       });
     }
 

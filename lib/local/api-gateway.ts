@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { GATEWAY_ERRORS, type GatewayError } from '../gateway-responses.js';
+import { GATEWAY_ERRORS, type GatewayError, gatewayResponseHeaders } from '../gateway-responses.js';
 import type { LambdaHost } from './lambda-host.js';
 import type { LocalTemplate } from './template.js';
 
@@ -289,8 +289,13 @@ function isProxyResult(value: unknown): value is APIGatewayProxyResult {
 function gatewayError(error: GatewayError, message: string, requestId: string): APIGatewayProxyResult {
   return {
     statusCode: error.status,
-    headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.type },
-    body: JSON.stringify({ error: { code: error.code, message }, requestId }),
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': error.type,
+      ...gatewayResponseHeaders(error),
+    },
+    body: JSON.stringify({ error: { code: error.code, message: error.message ?? message }, requestId }),
   };
 }
 
