@@ -11,48 +11,88 @@ export interface CrestSettings {
   waf: boolean;
   daxNodeType: string;
   daxReplicationFactor: number;
+  /**
+   * Availability zones of the DAX VPC, chosen by CloudFormation (`Fn::GetAZs`) rather than looked
+   * up at synth time, so the template is the same with and without credentials.
+   */
+  daxAvailabilityZones: number;
   apiThrottleRate: number;
   apiThrottleBurst: number;
-  /** Reserved concurrency of the deduction consumer, and its event-source maxConcurrency. */
+  /** The most deduction consumers running at once: the SQS event source's MaximumConcurrency. */
   deductionConcurrency: number;
+  /**
+   * Also reserve `deductionConcurrency` for the consumer (ReservedConcurrentExecutions). Off by
+   * default: reserving needs an account concurrency quota of at least 100 + N.
+   */
+  deductionReservedConcurrency: boolean;
   deductionTimeoutSeconds: number;
   deductionMaxReceiveCount: number;
   perUserLimit: number;
   feedPageSize: number;
 }
 
+/** Reads and validates the settings; a bad value fails synthesis with a message naming the key. */
 export function readSettings(node: Node): CrestSettings {
-  const target = (str(node.tryGetContext('target')) ?? 'aws') as DeployTarget;
-  if (!['aws', 'localstack', 'local'].includes(target)) throw new Error(`context target must be aws|localstack|local, got ${target}`);
+  const ctx = (key: string) => node.tryGetContext(key) as unknown;
+  const target = str(ctx('target')) ?? 'aws';
+  if (!isTarget(target)) throw new Error(`context target must be aws|localstack|local, got ${target}`);
   const cloud = target === 'aws';
   return {
     target,
-    dax: bool(node.tryGetContext('dax'), cloud) && cloud,
-    waf: bool(node.tryGetContext('waf'), cloud) && cloud,
-    daxNodeType: str(node.tryGetContext('daxNodeType')) ?? 'dax.t3.small',
-    daxReplicationFactor: num(node.tryGetContext('daxReplicationFactor'), 3),
-    apiThrottleRate: num(node.tryGetContext('apiThrottleRate'), 2000),
-    apiThrottleBurst: num(node.tryGetContext('apiThrottleBurst'), 4000),
-    deductionConcurrency: num(node.tryGetContext('deductionConcurrency'), 5),
-    deductionTimeoutSeconds: num(node.tryGetContext('deductionTimeoutSeconds'), 30),
-    deductionMaxReceiveCount: num(node.tryGetContext('deductionMaxReceiveCount'), 5),
-    perUserLimit: num(node.tryGetContext('perUserLimit'), 1),
-    feedPageSize: num(node.tryGetContext('feedPageSize'), 20),
+    dax: bool('dax', ctx('dax'), cloud) && cloud,
+    waf: bool('waf', ctx('waf'), cloud) && cloud,
+    daxNodeType: str(ctx('daxNodeType')) ?? 'dax.t3.small',
+    daxReplicationFactor: int('daxReplicationFactor', ctx('daxReplicationFactor'), 3, { min: 1, max: 11 }),
+    daxAvailabilityZones: int('daxAvailabilityZones', ctx('daxAvailabilityZones'), 3, { min: 1, max: 6 }),
+    apiThrottleRate: positive('apiThrottleRate', ctx('apiThrottleRate'), 2000),
+    apiThrottleBurst: int('apiThrottleBurst', ctx('apiThrottleBurst'), 4000, { min: 1 }),
+    deductionConcurrency: int('deductionConcurrency', ctx('deductionConcurrency'), 5, {
+      min: 2,
+      max: 1000,
+      why: 'it is the SQS event source’s ScalingConfig.MaximumConcurrency, which AWS accepts from 2 to 1000',
+    }),
+    deductionReservedConcurrency: bool('deductionReservedConcurrency', ctx('deductionReservedConcurrency'), false),
+    deductionTimeoutSeconds: int('deductionTimeoutSeconds', ctx('deductionTimeoutSeconds'), 30, {
+      min: 1,
+      max: 900,
+      why: 'Lambda’s maximum timeout is 900 s (the queue’s visibility timeout is 6× this)',
+    }),
+    deductionMaxReceiveCount: int('deductionMaxReceiveCount', ctx('deductionMaxReceiveCount'), 5, { min: 1, max: 1000 }),
+    perUserLimit: int('perUserLimit', ctx('perUserLimit'), 1, { min: 1 }),
+    feedPageSize: int('feedPageSize', ctx('feedPageSize'), 20, { min: 1, max: 100 }),
   };
+}
+
+function isTarget(value: string): value is DeployTarget {
+  return value === 'aws' || value === 'localstack' || value === 'local';
 }
 
 function str(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-function bool(value: unknown, fallback: boolean): boolean {
+/** `true`/`false` as JSON (cdk.json) or as the strings `-c key=true` passes. */
+function bool(key: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined || value === null) return fallback;
-  return value === true || value === 'true';
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`context ${key} must be true or false, got ${String(value)}`);
 }
 
-function num(value: unknown, fallback: number): number {
+function positive(key: string, value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`context value must be a positive number, got ${String(value)}`);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`context ${key} must be a positive number, got ${String(value)}`);
+  return n;
+}
+
+function int(key: string, value: unknown, fallback: number, range: { min: number; max?: number; why?: string }): number {
+  if (value === undefined || value === null) return fallback;
+  const n = Number(value);
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isInteger(n) || n < range.min || n > max) {
+    const bounds = range.max === undefined ? `an integer ≥ ${range.min}` : `an integer from ${range.min} to ${range.max}`;
+    throw new Error(`context ${key} must be ${bounds}${range.why ? ` (${range.why})` : ''}, got ${String(value)}`);
+  }
   return n;
 }

@@ -1,8 +1,9 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { CrestTable } from './constructs/building-blocks.js';
 import { CacheInvalidation } from './constructs/cache-invalidation.js';
 import { CatalogAdmin } from './constructs/catalog-admin.js';
-import { CatalogTable } from './constructs/catalog-table.js';
 import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
 import { ProductReads } from './constructs/product-reads.js';
@@ -23,12 +24,16 @@ export class CrestStack extends Stack {
     this.settings = readSettings(this.node);
     const settings = this.settings;
 
-    const catalog = new CatalogTable(this, 'Catalog');
+    // The catalog: one item per product and data kind (pk = PRODUCT#<sku>, sk = INFO|PRICE|STOCK),
+    // each with its own growing `version`. The stream carries new and old images for cache
+    // invalidation. Shared by every capability, so it belongs to the stack.
+    const catalog = new CrestTable(this, 'CatalogTable', { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES });
     const dax = settings.dax
       ? new DaxCache(this, 'Dax', {
-          table: catalog.table,
+          table: catalog,
           nodeType: settings.daxNodeType,
           replicationFactor: settings.daxReplicationFactor,
+          availabilityZones: settings.daxAvailabilityZones,
           itemTtl: Duration.minutes(1),
           queryTtl: Duration.minutes(1),
         })
@@ -38,26 +43,27 @@ export class CrestStack extends Stack {
       throttleBurst: settings.apiThrottleBurst,
       waf: settings.waf,
     });
-    new ProductReads(this, 'ProductReads', { api, catalog: catalog.table, dax });
-    new CatalogAdmin(this, 'CatalogAdmin', { api, catalog: catalog.table });
-    const invalidation = new CacheInvalidation(this, 'CacheInvalidation', { catalog: catalog.table, dax });
+    new ProductReads(this, 'ProductReads', { api, catalog, dax });
+    new CatalogAdmin(this, 'CatalogAdmin', { api, catalog });
+    const invalidation = new CacheInvalidation(this, 'CacheInvalidation', { catalog, dax });
     const picks = new TodaysPicks(this, 'TodaysPicks', {
       api,
-      catalog: catalog.table,
+      catalog,
       target: settings.target,
       pageSize: settings.feedPageSize,
     });
     const deductions = new StockDeductions(this, 'StockDeductions', {
       api,
-      catalog: catalog.table,
+      catalog,
       concurrency: settings.deductionConcurrency,
+      reserveConcurrency: settings.deductionReservedConcurrency,
       timeoutSeconds: settings.deductionTimeoutSeconds,
       maxReceiveCount: settings.deductionMaxReceiveCount,
       perUserLimit: settings.perUserLimit,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: api.api.url });
-    new CfnOutput(this, 'CatalogTableName', { value: catalog.table.tableName });
+    new CfnOutput(this, 'ApiUrl', { value: api.restApi.url });
+    new CfnOutput(this, 'CatalogTableName', { value: catalog.tableName });
     new CfnOutput(this, 'DeductionsDlqUrl', { value: deductions.deadLetters.queueUrl });
     new CfnOutput(this, 'CatalogStreamFailuresUrl', { value: invalidation.failures.queueUrl });
     new CfnOutput(this, 'FeedsStaticBaseUrl', { value: picks.staticBaseUrl });

@@ -9,6 +9,8 @@
  * It is written into the template only where Crest changes it (`overrideStatus`): a status set on
  * DEFAULT_4XX or DEFAULT_5XX would replace the status of every type not configured explicitly (a
  * WAF block, a 413, a usage-plan 429 and an integration timeout would all become that one code).
+ * The defaults have no status of their own in AWS; theirs here is what the local gateway answers
+ * (502 for a function that throws or returns a malformed result, as API Gateway does).
  */
 export type GatewayResponseType =
   | 'MISSING_AUTHENTICATION_TOKEN'
@@ -26,6 +28,7 @@ export type GatewayResponseType =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTEGRATION_TIMEOUT'
   | 'INTEGRATION_FAILURE'
+  | 'RESOURCE_NOT_FOUND'
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX';
 
@@ -41,6 +44,13 @@ export interface GatewayError {
   /** Seconds a client should wait before retrying (sent as Retry-After). */
   retryAfterSeconds?: number;
 }
+
+/**
+ * A 5xx from the gateway says nothing about what the function did: it may have timed out or
+ * failed after committing. Crest's writes are safe to retry (Idempotency-Key, If-Match), so say so.
+ */
+const OUTCOME_UNKNOWN_MESSAGE =
+  'The request failed and may or may not have taken effect; retry with the same Idempotency-Key, or read the resource to find out';
 
 export const GATEWAY_ERRORS = {
   // API Gateway answers 403 "Missing Authentication Token" for an unknown route; we say 404.
@@ -59,16 +69,13 @@ export const GATEWAY_ERRORS = {
   requestTooLarge: { type: 'REQUEST_TOO_LARGE', status: 413, code: 'REQUEST_TOO_LARGE', message: 'Request body is larger than 10 MB' },
   unsupportedMediaType: { type: 'UNSUPPORTED_MEDIA_TYPE', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   // The function may still be running, and may still commit: the outcome is unknown, not failed.
-  integrationTimeout: {
-    type: 'INTEGRATION_TIMEOUT',
-    status: 504,
-    code: 'OUTCOME_UNKNOWN',
-    message:
-      'The request timed out and may or may not have taken effect; retry with the same Idempotency-Key, or read the resource to find out',
-  },
-  integrationFailure: { type: 'INTEGRATION_FAILURE', status: 504, code: 'OUTCOME_UNKNOWN' },
-  default4xx: { type: 'DEFAULT_4XX', status: 400, code: 'BAD_REQUEST' },
-  default5xx: { type: 'DEFAULT_5XX', status: 502, code: 'BAD_GATEWAY' },
+  integrationTimeout: { type: 'INTEGRATION_TIMEOUT', status: 504, code: 'OUTCOME_UNKNOWN', message: OUTCOME_UNKNOWN_MESSAGE },
+  integrationFailure: { type: 'INTEGRATION_FAILURE', status: 504, code: 'OUTCOME_UNKNOWN', message: OUTCOME_UNKNOWN_MESSAGE },
+  resourceNotFound: { type: 'RESOURCE_NOT_FOUND', status: 404, code: 'ROUTE_NOT_FOUND' },
+  // Any other 4xx keeps its own status; the code does not pretend to know which it was.
+  default4xx: { type: 'DEFAULT_4XX', status: 400, code: 'REQUEST_REJECTED' },
+  // A function that threw, timed out or was throttled (API Gateway: 502 or 500).
+  default5xx: { type: 'DEFAULT_5XX', status: 502, code: 'OUTCOME_UNKNOWN', message: OUTCOME_UNKNOWN_MESSAGE },
 } as const satisfies Record<string, GatewayError>;
 
 /** Crest's error body as a VTL template (AWS side): the gateway's message unless a fixed one is given. */

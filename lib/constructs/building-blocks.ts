@@ -1,37 +1,76 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { suppress } from '../nag.js';
+
+export interface CrestTableProps {
+  /** Items with this epoch-seconds attribute expire (DynamoDB TTL). */
+  timeToLiveAttribute?: string;
+  stream?: dynamodb.StreamViewType;
+}
 
 /**
  * Every Crest table: pk/sk strings, on demand, point-in-time recovery, AWS-managed encryption,
- * retained on stack deletion. Options add a TTL attribute or a stream.
+ * retained on stack deletion. A table's item shapes live in its adapter module under
+ * lambdas/adapters/, not here.
  */
-export function crestTable(
-  scope: Construct,
-  id: string,
-  options: { timeToLiveAttribute?: string; stream?: dynamodb.StreamViewType } = {},
-): dynamodb.Table {
-  return new dynamodb.Table(scope, id, {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    encryption: dynamodb.TableEncryption.AWS_MANAGED,
-    removalPolicy: RemovalPolicy.RETAIN,
-    ...options,
-  });
+export class CrestTable extends dynamodb.Table {
+  constructor(scope: Construct, id: string, props: CrestTableProps = {}) {
+    super(scope, id, {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: props.timeToLiveAttribute,
+      stream: props.stream,
+    });
+  }
 }
 
-/** Alarms as soon as anything sits in `queue` (dead-letter and on-failure queues). */
-export function nonEmptyQueueAlarm(scope: Construct, id: string, queue: sqs.IQueue, description: string): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, id, {
-    alarmDescription: description,
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+export interface CrestQueueProps {
+  retentionPeriod: Duration;
+  visibilityTimeout?: Duration;
+  deadLetterQueue?: sqs.DeadLetterQueue;
+  removalPolicy?: RemovalPolicy;
+}
+
+/** Every Crest queue: SQS-managed encryption at rest and TLS-only access. */
+export class CrestQueue extends sqs.Queue {
+  constructor(scope: Construct, id: string, props: CrestQueueProps) {
+    super(scope, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: props.retentionPeriod,
+      visibilityTimeout: props.visibilityTimeout,
+      deadLetterQueue: props.deadLetterQueue,
+      removalPolicy: props.removalPolicy,
+    });
+  }
+}
+
+/**
+ * Where Crest puts what it gave up on (a dead-letter or on-failure queue): kept 14 days (the SQS
+ * maximum), retained when the stack is deleted (its messages are the evidence and the redrive
+ * source), and alarmed as soon as anything arrives.
+ */
+export class DeadLetterQueue extends CrestQueue {
+  readonly alarm: cloudwatch.Alarm;
+
+  /** @param alarmDescription what arriving messages mean and what to do about them */
+  constructor(scope: Construct, id: string, props: { alarmDescription: string }) {
+    super(scope, id, { retentionPeriod: Duration.days(14), removalPolicy: RemovalPolicy.RETAIN });
+    suppress(this, 'SQS3', 'This queue is itself a dead-letter (or on-failure) queue.');
+    this.alarm = new cloudwatch.Alarm(scope, `${id}Alarm`, {
+      alarmDescription: props.alarmDescription,
+      metric: this.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
 }

@@ -2,10 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { suppress } from '../nag.js';
-import { nonEmptyQueueAlarm } from './building-blocks.js';
+import { DeadLetterQueue } from './building-blocks.js';
 import { CrestFunction } from './crest-function.js';
 import type { DaxCache } from './dax-cache.js';
 
@@ -21,34 +19,24 @@ export interface CacheInvalidationProps {
  * it gives up on to an on-failure queue (with an alarm).
  */
 export class CacheInvalidation extends Construct {
-  readonly fn: CrestFunction;
-  readonly failures: sqs.Queue;
+  readonly processorFunction: CrestFunction;
+  readonly failures: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: CacheInvalidationProps) {
     super(scope, id);
-    this.failures = new sqs.Queue(this, 'Failures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.failures = new DeadLetterQueue(this, 'Failures', {
+      alarmDescription: 'Catalog stream records were given up on: caches may be stale until their TTL; inspect the failure queue',
     });
-    suppress(this.failures, 'SQS3', 'This queue is itself the on-failure destination of the catalog stream mapping (a dead-letter queue).');
-    nonEmptyQueueAlarm(
-      this,
-      'FailuresAlarm',
-      this.failures,
-      'Catalog stream records were given up on: caches may be stale until their TTL; inspect the failure queue',
-    );
 
-    this.fn = new CrestFunction(this, 'Processor', {
+    this.processorFunction = new CrestFunction(this, 'Processor', {
       name: 'catalog-stream',
       description: 'Catalog stream → DAX item cache refresh, sold-out flags, feed hook',
       memorySize: 512,
       timeout: Duration.seconds(30),
-      ...(props.dax ? { vpc: props.dax.functionVpcConfig } : {}),
+      dax: props.dax && { cache: props.dax, access: 'RW' },
     }).bindTable(props.catalog, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], 'CATALOG_TABLE');
-    props.dax?.grant(this.fn, 'RW');
 
-    this.fn.fn.addEventSource(
+    this.processorFunction.lambda.addEventSource(
       new DynamoEventSource(props.catalog, {
         startingPosition: lambda.StartingPosition.LATEST,
         batchSize: 100,

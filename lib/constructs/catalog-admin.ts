@@ -10,17 +10,17 @@ export interface CatalogAdminProps {
 
 /** PUT /v1/admin/products/{sku}[/price|/stock]: API-key authenticated catalog writes. */
 export class CatalogAdmin extends Construct {
-  readonly fn: CrestFunction;
+  readonly writerFunction: CrestFunction;
 
   constructor(scope: Construct, id: string, props: CatalogAdminProps) {
     super(scope, id);
-    this.fn = new CrestFunction(this, 'Api', {
+    this.writerFunction = new CrestFunction(this, 'Api', {
       name: 'admin-api',
       description: 'PUT /v1/admin/products/{sku}, /price, /stock: versioned catalog writes with If-Match',
       memorySize: 512,
     }).bindTable(props.catalog, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'CATALOG_TABLE');
     for (const path of ['/v1/admin/products/{sku}', '/v1/admin/products/{sku}/price', '/v1/admin/products/{sku}/stock']) {
-      props.api.addRoute('PUT', path, this.fn.fn, { apiKeyRequired: true });
+      props.api.addRoute('PUT', path, this.writerFunction, { apiKeyRequired: true });
     }
   }
 }

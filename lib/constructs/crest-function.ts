@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionName, functionBundleDir } from '../functions.js';
 import { suppress } from '../nag.js';
+import type { DaxAccess, DaxCache } from './dax-cache.js';
 
 export interface CrestFunctionProps {
   name: FunctionName;
@@ -17,7 +17,11 @@ export interface CrestFunctionProps {
   timeout?: Duration;
   environment?: Record<string, string>;
   reservedConcurrency?: number;
-  vpc?: { vpc: ec2.IVpc; subnets: ec2.SubnetSelection; securityGroups: ec2.ISecurityGroup[] };
+  /**
+   * Read (and with 'RW' write) the catalog through this DAX cluster: the function is placed in the
+   * cluster's VPC and attached to it in one step (see DaxCache.attach).
+   */
+  dax?: { cache: DaxCache; access: DaxAccess };
 }
 
 /** 'R' / 'RW' as the CDK grants them, or an explicit list of DynamoDB actions. */
@@ -29,7 +33,7 @@ export type TableAccess = 'R' | 'RW' | string[];
  * with nothing but the right to write its own logs (no managed policies).
  */
 export class CrestFunction extends Construct {
-  readonly fn: lambda.Function;
+  readonly lambda: lambda.Function;
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: CrestFunctionProps) {
@@ -48,7 +52,8 @@ export class CrestFunction extends Construct {
     });
     logGroup.grantWrite(this.role);
 
-    this.fn = new lambda.Function(this, 'Function', {
+    const placement = props.dax?.cache.clientPlacement;
+    this.lambda = new lambda.Function(this, 'Function', {
       description: props.description,
       // Newest Node.js runtime (cdk-nag L1). Bundles target node22 syntax, so they also run on 22.
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -68,11 +73,11 @@ export class CrestFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
-      ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: props.vpc.securityGroups } : {}),
+      ...(placement ? { vpc: placement.vpc, vpcSubnets: placement.subnets, securityGroups: placement.securityGroups } : {}),
     });
 
     suppress(this.role, 'IAM5', 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.', ['Resource::*']);
-    if (props.vpc) {
+    if (placement) {
       // What AWSLambdaVPCAccessExecutionRole grants, inline: ENI management for VPC attachment.
       this.role.addToPolicy(
         new iam.PolicyStatement({
@@ -87,14 +92,15 @@ export class CrestFunction extends Construct {
         }),
       );
     }
+    props.dax?.cache.attach(this, props.dax.access);
   }
 
   /** Sets the table's env var and grants the matching access together, so they cannot drift. */
   bindTable(table: dynamodb.ITable, access: TableAccess, envName: string): this {
-    this.fn.addEnvironment(envName, table.tableName);
-    if (access === 'R') table.grantReadData(this.fn);
-    else if (access === 'RW') table.grantReadWriteData(this.fn);
-    else table.grant(this.fn, ...access);
+    this.lambda.addEnvironment(envName, table.tableName);
+    if (access === 'R') table.grantReadData(this.lambda);
+    else if (access === 'RW') table.grantReadWriteData(this.lambda);
+    else table.grant(this.lambda, ...access);
     suppress(this.role, 'IAM5', "Table grants include the table's own indexes (<table arn>/index/*), nothing wider.", [
       { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>\\/index\\/\\*$/g' },
     ]);

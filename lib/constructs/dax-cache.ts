@@ -1,4 +1,4 @@
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, Fn } from 'aws-cdk-lib';
 import * as dax from 'aws-cdk-lib/aws-dax';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,14 +15,20 @@ export interface DaxCacheProps {
   itemTtl: Duration;
   /** DAX query-cache TTL (writes never refresh the query cache). */
   queryTtl: Duration;
+  /** How many availability zones the VPC spans: the region's first N (the region must offer N). */
+  availabilityZones: number;
 }
+
+/** What a client function may do through DAX. */
+export type DaxAccess = 'R' | 'RW';
 
 const DAX_TLS_PORT = 9111;
 
 /**
  * DAX in front of the catalog table, inside its own VPC: isolated subnets only (no NAT, no
  * internet), a DynamoDB gateway endpoint so writes from VPC functions stay private, flow logs,
- * encryption at rest and TLS to the cluster. Functions join with `attach(fn)`.
+ * encryption at rest and TLS to the cluster. A function becomes a client by being created with
+ * `new CrestFunction(…, { dax: { cache, access } })`, which places it in the VPC and calls `attach`.
  */
 export class DaxCache extends Construct {
   readonly vpc: ec2.Vpc;
@@ -32,7 +38,9 @@ export class DaxCache extends Construct {
   constructor(scope: Construct, id: string, props: DaxCacheProps) {
     super(scope, id);
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 3,
+      // Chosen by CloudFormation at deploy time, not looked up at synth time: the template is the
+      // same with or without credentials (a lookup would give 3 AZs, an agnostic synth only 2).
+      availabilityZones: Array.from({ length: props.availabilityZones }, (_, i) => Fn.select(i, Fn.getAzs())),
       natGateways: 0,
       subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
       gatewayEndpoints: { DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
@@ -93,19 +101,26 @@ export class DaxCache extends Construct {
     return this.cluster.attrClusterDiscoveryEndpointUrl;
   }
 
-  /** Puts `fn` in the VPC next to the cluster and lets it read (and, if asked, write) through DAX. */
-  grant(fn: CrestFunction, access: 'R' | 'RW'): void {
+  /**
+   * Where a client must run: this VPC's isolated subnets, in the client security group (the only
+   * one the cluster accepts). CrestFunction reads it when given `dax`, because Lambda's VPC
+   * configuration can only be set when the function is created.
+   */
+  get clientPlacement(): { vpc: ec2.IVpc; subnets: ec2.SubnetSelection; securityGroups: ec2.ISecurityGroup[] } {
+    return { vpc: this.vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [this.clientSecurityGroup] };
+  }
+
+  /**
+   * Lets `fn` read (and with 'RW' write) through DAX and gives it DAX_ENDPOINT. Called by
+   * CrestFunction for a function created with `dax`; refuses a function that was not placed with
+   * `clientPlacement`, so placement and grants cannot disagree.
+   */
+  attach(fn: CrestFunction, access: DaxAccess): void {
+    const placed = fn.lambda.isBoundToVpc && fn.lambda.connections.securityGroups.includes(this.clientSecurityGroup);
+    if (!placed) throw new Error(`${fn.node.path} must be created with \`dax\` to run in the DAX VPC before it is attached`);
     const actions = ['dax:GetItem', 'dax:BatchGetItem', 'dax:Query', 'dax:Scan', 'dax:ConditionCheckItem'];
     if (access === 'RW') actions.push('dax:PutItem', 'dax:UpdateItem', 'dax:DeleteItem', 'dax:BatchWriteItem');
     fn.role.addToPolicy(new iam.PolicyStatement({ actions, resources: [this.cluster.attrArn] }));
-    fn.fn.addEnvironment('DAX_ENDPOINT', this.discoveryEndpoint);
-  }
-
-  get functionVpcConfig() {
-    return {
-      vpc: this.vpc,
-      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [this.clientSecurityGroup],
-    };
+    fn.lambda.addEnvironment('DAX_ENDPOINT', this.discoveryEndpoint);
   }
 }

@@ -13,17 +13,16 @@ export interface ProductReadsProps {
 
 /** GET /v1/products/{sku}: the hot read path (L1 cache → DAX → DynamoDB). */
 export class ProductReads extends Construct {
-  readonly reader: CrestFunction;
+  readonly readerFunction: CrestFunction;
 
   constructor(scope: Construct, id: string, props: ProductReadsProps) {
     super(scope, id);
-    this.reader = new CrestFunction(this, 'Reader', {
+    this.readerFunction = new CrestFunction(this, 'Reader', {
       name: 'product-read',
       description: 'GET /v1/products/{sku}: info, price and stock aggregated behind an L1 cache',
       memorySize: 1024,
-      ...(props.dax ? { vpc: props.dax.functionVpcConfig } : {}),
+      dax: props.dax && { cache: props.dax, access: 'R' },
     }).bindTable(props.catalog, 'R', 'CATALOG_TABLE');
-    props.dax?.grant(this.reader, 'R');
-    props.api.addRoute('GET', '/v1/products/{sku}', this.reader.fn);
+    props.api.addRoute('GET', '/v1/products/{sku}', this.readerFunction);
   }
 }

@@ -1,17 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { crestTable, nonEmptyQueueAlarm } from './building-blocks.js';
+import { CrestQueue, CrestTable, DeadLetterQueue } from './building-blocks.js';
 import type { CrestApi } from './crest-api.js';
 import { CrestFunction } from './crest-function.js';
 
 export interface StockDeductionsProps {
   api: CrestApi;
   catalog: dynamodb.ITable;
-  /** Reserved concurrency N of the consumer; the event source's maxConcurrency is N too. */
+  /** The most consumers running at once (the event source's MaximumConcurrency; 2 or more). */
   concurrency: number;
+  /** Also reserve `concurrency` for the consumer (needs an account quota of 100 + concurrency). */
+  reserveConcurrency: boolean;
   timeoutSeconds: number;
   maxReceiveCount: number;
   perUserLimit: number;
@@ -19,43 +20,35 @@ export interface StockDeductionsProps {
 
 /**
  * Flash-sale stock deductions: POST /v1/deductions records the request and queues it (202); a
- * consumer with reserved concurrency N drains the queue in batches of up to 100, coalescing each
- * SKU into one conditional transaction per chunk. Queue-based peak shaving: the burst lands in
- * SQS, the hot stock item sees at most N writers.
+ * consumer capped at N concurrent invocations drains the queue in batches of up to 100,
+ * coalescing each SKU into one conditional transaction per chunk. Queue-based peak shaving: the
+ * burst lands in SQS, the hot stock item sees at most N writers.
  */
 export class StockDeductions extends Construct {
   readonly table: dynamodb.Table;
-  readonly queue: sqs.Queue;
-  readonly deadLetters: sqs.Queue;
-  readonly api: CrestFunction;
-  readonly consumer: CrestFunction;
+  readonly queue: CrestQueue;
+  readonly deadLetters: DeadLetterQueue;
+  /** POST /v1/deductions, GET /v1/deductions/{id}, POST /v1/deductions/{id}/cancel. */
+  readonly ingestFunction: CrestFunction;
+  /** Drains the queue. */
+  readonly consumerFunction: CrestFunction;
 
   constructor(scope: Construct, id: string, props: StockDeductionsProps) {
     super(scope, id);
-    this.table = crestTable(this, 'Table', { timeToLiveAttribute: 'expiresAt' });
+    this.table = new CrestTable(this, 'Table', { timeToLiveAttribute: 'expiresAt' });
 
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
+      alarmDescription: 'Deduction messages are being dead-lettered: inspect the DLQ and redrive after fixing the cause',
     });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.queue = new CrestQueue(this, 'Queue', {
       retentionPeriod: Duration.days(4),
       // ≥ 6 × the function timeout, as the SQS event source docs require, so a batch still being
       // worked on is not handed to a second consumer.
       visibilityTimeout: Duration.seconds(6 * props.timeoutSeconds),
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: props.maxReceiveCount },
     });
-    nonEmptyQueueAlarm(
-      this,
-      'DeadLettersAlarm',
-      this.deadLetters,
-      'Deduction messages are being dead-lettered: inspect the DLQ and redrive after fixing the cause',
-    );
 
-    this.api = new CrestFunction(this, 'Api', {
+    this.ingestFunction = new CrestFunction(this, 'Api', {
       name: 'deductions-api',
       description: 'POST /v1/deductions (202 + queue), GET /v1/deductions/{id}, POST /v1/deductions/{id}/cancel',
       memorySize: 1024,
@@ -67,15 +60,17 @@ export class StockDeductions extends Construct {
         ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
         'DEDUCTIONS_TABLE',
       );
-    this.queue.grantSendMessages(this.api.fn);
-    this.api.fn.addEnvironment('DEDUCTIONS_QUEUE_URL', this.queue.queueUrl);
+    this.queue.grantSendMessages(this.ingestFunction.lambda);
+    this.ingestFunction.lambda.addEnvironment('DEDUCTIONS_QUEUE_URL', this.queue.queueUrl);
 
-    this.consumer = new CrestFunction(this, 'Consumer', {
+    this.consumerFunction = new CrestFunction(this, 'Consumer', {
       name: 'deduction-consumer',
       description: 'Drains the deductions queue: per-SKU coalesced, exactly-once stock deductions',
       memorySize: 1024,
       timeout: Duration.seconds(props.timeoutSeconds),
-      reservedConcurrency: props.concurrency,
+      // Optional: reserving guarantees the consumer its N, but AWS refuses it when it would leave
+      // the account fewer than 100 unreserved executions (new accounts have a quota of 10 or 50).
+      reservedConcurrency: props.reserveConcurrency ? props.concurrency : undefined,
       environment: { PER_USER_LIMIT: String(props.perUserLimit) },
     })
       .bindTable(props.catalog, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], 'CATALOG_TABLE')
@@ -84,19 +79,19 @@ export class StockDeductions extends Construct {
         ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
         'DEDUCTIONS_TABLE',
       );
-    this.consumer.fn.addEventSource(
+    this.consumerFunction.lambda.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
-        // The SQS poller ignores reserved concurrency: without this cap it scales past N, the
-        // excess invocations are throttled and their messages can end in the DLQ.
-        maxConcurrency: Math.max(2, props.concurrency),
+        // The cap on the consumer, reserved or not: the SQS poller ignores reserved concurrency,
+        // so without this it would scale past N and the throttled excess could reach the DLQ.
+        maxConcurrency: props.concurrency,
       }),
     );
 
-    props.api.addRoute('POST', '/v1/deductions', this.api.fn, { requiredHeaders: ['Idempotency-Key'] });
-    props.api.addRoute('GET', '/v1/deductions/{id}', this.api.fn);
-    props.api.addRoute('POST', '/v1/deductions/{id}/cancel', this.api.fn);
+    props.api.addRoute('POST', '/v1/deductions', this.ingestFunction, { requiredHeaders: ['Idempotency-Key'] });
+    props.api.addRoute('GET', '/v1/deductions/{id}', this.ingestFunction);
+    props.api.addRoute('POST', '/v1/deductions/{id}/cancel', this.ingestFunction);
   }
 }

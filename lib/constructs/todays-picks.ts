@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DeployTarget } from '../context.js';
 import { suppress } from '../nag.js';
-import { crestTable } from './building-blocks.js';
+import { CrestTable } from './building-blocks.js';
 import type { CrestApi } from './crest-api.js';
 import { CrestFunction } from './crest-function.js';
 
@@ -29,10 +29,16 @@ export class TodaysPicks extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution?: cloudfront.Distribution;
   readonly staticBaseUrl: string;
+  /** GET /v1/feeds/{feedId}. */
+  readonly readerFunction: CrestFunction;
+  /** POST /v1/admin/feeds/{feedId}/versions and PUT …/degrade. */
+  readonly publisherFunction: CrestFunction;
+  /** Every minute: moves current.json. */
+  readonly schedulerFunction: CrestFunction;
 
   constructor(scope: Construct, id: string, props: TodaysPicksProps) {
     super(scope, id);
-    this.table = crestTable(this, 'Table', { timeToLiveAttribute: 'expiresAt' });
+    this.table = new CrestTable(this, 'Table', { timeToLiveAttribute: 'expiresAt' });
 
     const logs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -88,18 +94,20 @@ export class TodaysPicks extends Construct {
       FEED_PAGE_SIZE: String(props.pageSize),
       FEEDS_STATIC_BASE_URL: this.staticBaseUrl,
     };
-    const reader = new CrestFunction(this, 'Reader', {
+    this.readerFunction = new CrestFunction(this, 'Reader', {
       name: 'feed-read',
       description: 'GET /v1/feeds/{feedId}: pinned, immutable pages of versioned feeds',
       memorySize: 1024,
       environment: env,
     }).bindTable(this.table, ['dynamodb:GetItem', 'dynamodb:Query'], 'FEEDS_TABLE');
 
-    const admin = new CrestFunction(this, 'Admin', {
+    this.publisherFunction = new CrestFunction(this, 'Admin', {
       name: 'feed-admin',
       description: 'POST /v1/admin/feeds/{feedId}/versions, PUT …/degrade: publish versions and static copies',
       memorySize: 1024,
-      timeout: Duration.seconds(30),
+      // A publish of 1,000 SKUs writes every page and its static copy: nearly all the time API
+      // Gateway waits (INTEGRATION_TIMEOUT), with a margin so the function answers first.
+      timeout: Duration.seconds(25),
       environment: { ...env, FEEDS_BUCKET: this.bucket.bucketName },
     })
       .bindTable(
@@ -108,17 +116,17 @@ export class TodaysPicks extends Construct {
         'FEEDS_TABLE',
       )
       .bindTable(props.catalog, ['dynamodb:Scan', 'dynamodb:BatchGetItem'], 'CATALOG_TABLE');
-    this.bucket.grantPut(admin.fn, 'feeds/*');
+    this.bucket.grantPut(this.publisherFunction.lambda, 'feeds/*');
 
-    const scheduler = new CrestFunction(this, 'Scheduler', {
+    this.schedulerFunction = new CrestFunction(this, 'Scheduler', {
       name: 'feed-scheduler',
       description: 'Every minute: move feeds/{feedId}/current.json to the current version and keep it from expiring',
       memorySize: 512,
       timeout: Duration.seconds(50),
       environment: { ...env, FEEDS_BUCKET: this.bucket.bucketName },
     }).bindTable(this.table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], 'FEEDS_TABLE');
-    this.bucket.grantPut(scheduler.fn, 'feeds/*');
-    for (const fn of [admin, scheduler]) {
+    this.bucket.grantPut(this.schedulerFunction.lambda, 'feeds/*');
+    for (const fn of [this.publisherFunction, this.schedulerFunction]) {
       suppress(fn.role, 'IAM5', 'Writes static copies under the feeds/ prefix of its own bucket only (feeds/*).', [
         { regex: `/^Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>\\/feeds\\/\\*$/g` },
         'Action::s3:Abort*',
@@ -128,11 +136,11 @@ export class TodaysPicks extends Construct {
     new events.Rule(this, 'EveryMinute', {
       description: 'Crest feed scheduler',
       schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(scheduler.fn, { retryAttempts: 2 })],
+      targets: [new targets.LambdaFunction(this.schedulerFunction.lambda, { retryAttempts: 2 })],
     });
 
-    props.api.addRoute('GET', '/v1/feeds/{feedId}', reader.fn);
-    props.api.addRoute('POST', '/v1/admin/feeds/{feedId}/versions', admin.fn, { apiKeyRequired: true });
-    props.api.addRoute('PUT', '/v1/admin/feeds/{feedId}/degrade', admin.fn, { apiKeyRequired: true });
+    props.api.addRoute('GET', '/v1/feeds/{feedId}', this.readerFunction);
+    props.api.addRoute('POST', '/v1/admin/feeds/{feedId}/versions', this.publisherFunction, { apiKeyRequired: true });
+    props.api.addRoute('PUT', '/v1/admin/feeds/{feedId}/degrade', this.publisherFunction, { apiKeyRequired: true });
   }
 }

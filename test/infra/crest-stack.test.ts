@@ -1,13 +1,92 @@
-import { Match } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterEach, describe, expect, it } from 'vitest';
 import { nagFindings, synth } from '../helpers/synth.js';
 
-describe('Crest stack with DAX (AWS default)', () => {
-  const { template, annotations } = synth({ dax: true });
+/** The three templates Crest ships: AWS with DAX (the default), AWS without DAX, LocalStack. */
+const VARIANTS = {
+  'dax=true': { dax: true },
+  'dax=false': { dax: false },
+  'target=localstack': { target: 'localstack' },
+} as const;
+
+/** Lambda proxy integrations: the logical id of the function each API method invokes. */
+function integratedFunctions(template: Template): string[] {
+  const ids = new Set<string>();
+  for (const method of Object.values(template.findResources('AWS::ApiGateway::Method'))) {
+    const uri = JSON.stringify(method.Properties.Integration?.Uri ?? {});
+    for (const [, id] of uri.matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g)) if (id) ids.add(id);
+  }
+  return [...ids];
+}
+
+describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => {
+  const { template, annotations } = synth(context);
 
   it('passes cdk-nag AwsSolutions with every suppression justified', () => {
     expect(nagFindings(annotations)).toEqual([]);
   });
+
+  it('times out every function behind API Gateway before the 29 s integration timeout', () => {
+    const ids = integratedFunctions(template);
+    expect(ids).toHaveLength(5); // product-read, admin-api, feed-read, feed-admin, deductions-api
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const id of ids) {
+      expect(functions[id]?.Properties.Timeout, id).toBeLessThan(29);
+    }
+  });
+
+  it('retains both dead-letter queues, every table and the buckets when the stack is deleted', () => {
+    const retained = (type: string) =>
+      Object.entries(template.findResources(type)).map(([id, r]) => [id, r.DeletionPolicy, r.UpdateReplacePolicy]);
+    const queues = Object.entries(template.findResources('AWS::SQS::Queue'));
+    const deadLetterQueues = queues.filter(([id]) => /DeadLetters|Failures/.test(id));
+    expect(deadLetterQueues).toHaveLength(2);
+    for (const [id, queue] of deadLetterQueues)
+      expect([id, queue.DeletionPolicy, queue.UpdateReplacePolicy]).toEqual([id, 'Retain', 'Retain']);
+    for (const [id, deletion, replace] of [...retained('AWS::DynamoDB::Table'), ...retained('AWS::S3::Bucket')]) {
+      expect([id, deletion, replace]).toEqual([id, 'Retain', 'Retain']);
+    }
+  });
+});
+
+describe('Crest stack environment', () => {
+  const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  afterEach(() => {
+    for (const [key, value] of [
+      ['CDK_DEFAULT_ACCOUNT', saved.account],
+      ['CDK_DEFAULT_REGION', saved.region],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+
+  it('synthesizes the same template with and without credentials (no synth-time lookups)', () => {
+    delete process.env.CDK_DEFAULT_ACCOUNT;
+    delete process.env.CDK_DEFAULT_REGION;
+    const anonymous = synth({ dax: true }).template.toJSON();
+    // What the CDK CLI sets when it finds credentials.
+    process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
+    process.env.CDK_DEFAULT_REGION = 'eu-west-1';
+    const withCredentials = synth({ dax: true }).template.toJSON();
+
+    expect(withCredentials).toEqual(anonymous);
+  });
+
+  it('spans the DAX VPC over three availability zones chosen by CloudFormation', () => {
+    const { template } = synth({ dax: true });
+    const azs = Object.values(template.findResources('AWS::EC2::Subnet')).map((s) => s.Properties.AvailabilityZone);
+    expect(azs).toEqual([0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] })));
+  });
+
+  it('spans as many zones as daxAvailabilityZones asks for', () => {
+    const { template } = synth({ dax: true, daxAvailabilityZones: 2 });
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+  });
+});
+
+describe('Crest stack with DAX (AWS default)', () => {
+  const { template } = synth({ dax: true });
 
   it('runs a DAX cluster encrypted at rest and in transit in isolated subnets', () => {
     template.hasResourceProperties('AWS::DAX::Cluster', {
@@ -21,11 +100,10 @@ describe('Crest stack with DAX (AWS default)', () => {
     });
   });
 
-  it('puts the product reader in the VPC with DAX_ENDPOINT set', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('GET /v1/products'),
-      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
-      Environment: { Variables: Match.objectLike({ DAX_ENDPOINT: Match.anyValue(), CATALOG_TABLE: Match.anyValue() }) },
+  it('strips every rule from the VPC’s default security group', () => {
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+    template.hasResourceProperties('Custom::VpcRestrictDefaultSG', {
+      DefaultSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DaxVpc'), 'DefaultSecurityGroup'] },
     });
   });
 
@@ -35,11 +113,7 @@ describe('Crest stack with DAX (AWS default)', () => {
 });
 
 describe('Crest stack without DAX (LocalStack)', () => {
-  const { template, annotations } = synth({ dax: false, target: 'localstack' });
-
-  it('passes cdk-nag AwsSolutions', () => {
-    expect(nagFindings(annotations)).toEqual([]);
-  });
+  const { template } = synth({ dax: false, target: 'localstack' });
 
   it('has no DAX, no VPC and no WAF, and the reader reads DynamoDB directly', () => {
     template.resourceCountIs('AWS::DAX::Cluster', 0);
@@ -81,14 +155,6 @@ describe('Crest stack shared settings', () => {
     });
   });
 
-  it('answers gateway-level errors in the Crest error shape', () => {
-    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
-      StatusCode: '404',
-      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('ROUTE_NOT_FOUND') },
-    });
-  });
-
   it('gives each function a role without AWS managed policies', () => {
     const roles = template.findResources('AWS::IAM::Role', {
       Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] } },
@@ -110,51 +176,6 @@ describe('nagFindings', () => {
     app.synth();
 
     expect(nagFindings(Annotations.fromStack(stack))).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-SQS3/)]));
-  });
-});
-
-describe('StockDeductions', () => {
-  const { template } = synth({ dax: false, deductionConcurrency: 7, deductionTimeoutSeconds: 20, deductionMaxReceiveCount: 4 });
-
-  it('caps the SQS event source at the consumer’s reserved concurrency, with partial batch responses', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('Drains the deductions queue'),
-      ReservedConcurrentExecutions: 7,
-      Timeout: 20,
-    });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 1,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 7 },
-    });
-  });
-
-  it('sets the visibility timeout to 6 × the function timeout and redrives to an encrypted DLQ', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      VisibilityTimeout: 120,
-      SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 4 },
-    });
-  });
-
-  it('alarms when anything reaches the dead-letter queue', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-  });
-
-  it('keeps deduction records on a TTL so unconfirmed requests expire', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
-  });
-
-  it('requires the Idempotency-Key header on POST /v1/deductions at the gateway', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'POST',
-      RequestParameters: { 'method.request.header.Idempotency-Key': true },
-    });
   });
 });
 
@@ -183,14 +204,10 @@ describe('CatalogAdmin and CacheInvalidation', () => {
     });
   });
 
-  it('lets the stream processor write through DAX (to refresh the item cache) from inside the VPC', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('Catalog stream'),
-      VpcConfig: Match.anyValue(),
-      Environment: { Variables: Match.objectLike({ DAX_ENDPOINT: Match.anyValue() }) },
-    });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['dax:PutItem']) })]) },
+  it('alarms when a catalog stream record is given up on', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('Catalog stream records were given up on'),
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('CacheInvalidationFailures'), 'QueueName'] } }],
     });
   });
 });
@@ -211,6 +228,19 @@ describe('TodaysPicks', () => {
         RestrictPublicBuckets: true,
       },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/' }),
+    });
+  });
+
+  it('keeps ACLs (ObjectWriter) only on the access-log bucket, which CloudFront standard logging writes with ACLs', () => {
+    const buckets = Object.entries(aws.findResources('AWS::S3::Bucket'));
+    const withAcls = buckets.filter(([, b]) => b.Properties.OwnershipControls?.Rules?.[0]?.ObjectOwnership === 'ObjectWriter');
+    expect(withAcls.map(([id]) => id)).toEqual([expect.stringMatching(/AccessLogs/)]);
+    for (const [, bucket] of buckets) expect(bucket.Properties.AccessControl).toBeUndefined();
+    // S3 server access logs are delivered under a bucket policy, not the LogDeliveryWrite ACL.
+    aws.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' })]),
+      },
     });
   });
 

@@ -1,0 +1,48 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { readSettings } from '../../lib/context.js';
+
+const settings = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
+
+describe('readSettings', () => {
+  it('defaults to AWS with DAX and WAF, a consumer capped at 5 and no reserved concurrency', () => {
+    expect(settings({})).toMatchObject({
+      target: 'aws',
+      dax: true,
+      waf: true,
+      daxAvailabilityZones: 3,
+      deductionConcurrency: 5,
+      deductionReservedConcurrency: false,
+    });
+  });
+
+  it('turns DAX and WAF off wherever they do not exist, whatever is asked', () => {
+    expect(settings({ target: 'localstack', dax: true, waf: true })).toMatchObject({ dax: false, waf: false });
+    expect(settings({ target: 'local', dax: 'true' })).toMatchObject({ dax: false, waf: false });
+  });
+
+  it('reads values passed as strings, as `-c key=value` passes them', () => {
+    expect(settings({ deductionConcurrency: '9', deductionReservedConcurrency: 'true', dax: 'false' })).toMatchObject({
+      deductionConcurrency: 9,
+      deductionReservedConcurrency: true,
+      dax: false,
+    });
+  });
+
+  it('rejects a consumer concurrency below 2, which the SQS event source cannot express', () => {
+    expect(() => settings({ deductionConcurrency: 1 })).toThrow(
+      /deductionConcurrency must be an integer from 2 to 1000 .*MaximumConcurrency.*got 1/,
+    );
+    expect(() => settings({ deductionConcurrency: '1' })).toThrow(/deductionConcurrency/);
+    expect(() => settings({ deductionConcurrency: 1001 })).toThrow(/deductionConcurrency/);
+    expect(() => settings({ deductionConcurrency: 2.5 })).toThrow(/deductionConcurrency/);
+  });
+
+  it('rejects values that are not what the key takes, naming the key', () => {
+    expect(() => settings({ target: 'gcp' })).toThrow(/target must be aws\|localstack\|local/);
+    expect(() => settings({ deductionReservedConcurrency: 'yes' })).toThrow(/deductionReservedConcurrency must be true or false/);
+    expect(() => settings({ daxAvailabilityZones: 0 })).toThrow(/daxAvailabilityZones/);
+    expect(() => settings({ deductionTimeoutSeconds: 901 })).toThrow(/deductionTimeoutSeconds.*900/);
+    expect(() => settings({ apiThrottleRate: -1 })).toThrow(/apiThrottleRate must be a positive number/);
+  });
+});

@@ -1,0 +1,104 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { CrestApi } from '../../lib/constructs/crest-api.js';
+import { CrestFunction } from '../../lib/constructs/crest-function.js';
+import { synth } from '../helpers/synth.js';
+
+interface WafRule {
+  Name: string;
+  Priority: number;
+  Action?: Record<string, unknown>;
+  Statement: Record<string, unknown>;
+}
+
+function webAclRules(template: Template): WafRule[] {
+  const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL'));
+  return (acl?.Properties.Rules ?? []) as WafRule[];
+}
+
+/** The regex our body-size rule exempts, as WAF would evaluate it on the URI path. */
+function exemptPath(rules: WafRule[]): RegExp {
+  const json = JSON.stringify(rules.find((r) => r.Name === 'body-size-except-publish'));
+  const [, regex] = /"RegexString":"((?:[^"\\]|\\.)*)"/.exec(json) ?? [];
+  return new RegExp(JSON.parse(`"${regex}"`) as string);
+}
+
+describe('CrestApi web ACL', () => {
+  const { template } = synth({ dax: true });
+  const rules = webAclRules(template);
+
+  it('counts the common rule set’s 8 KB body rule instead of blocking, and keeps every other rule', () => {
+    const common = rules.find((r) => r.Name === 'aws-common');
+    expect(common?.Statement).toEqual({
+      ManagedRuleGroupStatement: {
+        VendorName: 'AWS',
+        Name: 'AWSManagedRulesCommonRuleSet',
+        RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+      },
+    });
+  });
+
+  it('blocks an oversized body on its label after the common rules, except for a feed publish', () => {
+    const common = rules.find((r) => r.Name === 'aws-common');
+    const bodySize = rules.find((r) => r.Name === 'body-size-except-publish');
+    expect(bodySize?.Action).toEqual({ Block: {} });
+    expect(bodySize?.Priority).toBeGreaterThan(common?.Priority ?? Number.POSITIVE_INFINITY);
+    expect(JSON.stringify(bodySize?.Statement)).toContain('"Key":"awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"');
+    expect(JSON.stringify(bodySize?.Statement)).toContain('"SearchString":"POST"');
+
+    const exempt = exemptPath(rules);
+    for (const path of ['/live/v1/admin/feeds/todays-picks/versions', '/v1/admin/feeds/todays-picks/versions']) {
+      expect(exempt.test(path), path).toBe(true);
+    }
+    for (const path of [
+      '/live/v1/deductions',
+      '/live/v1/admin/feeds/todays-picks/degrade',
+      '/live/v1/admin/products/SKU-1',
+      '/live/v1/admin/feeds/a/b/versions',
+      '/other/v1/admin/feeds/todays-picks/versions',
+      '/live/v1/admin/feeds/todays-picks/versions/extra',
+    ]) {
+      expect(exempt.test(path), path).toBe(false);
+    }
+  });
+
+  it('answers the per-IP rate limit with 429 and Retry-After, in the Crest error shape', () => {
+    const perIp = rules.find((r) => r.Name === 'per-ip-rate');
+    expect(perIp?.Action).toEqual({
+      Block: {
+        CustomResponse: {
+          ResponseCode: 429,
+          CustomResponseBodyKey: 'per-ip-rate',
+          ResponseHeaders: [
+            { Name: 'retry-after', Value: '60' },
+            { Name: 'cache-control', Value: 'no-store' },
+          ],
+        },
+      },
+    });
+    const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL'));
+    const body = JSON.parse(acl?.Properties.CustomResponseBodies['per-ip-rate'].Content);
+    expect(body).toEqual({ error: { code: 'THROTTLED', message: expect.stringContaining('retry after 60 s') }, requestId: null });
+  });
+});
+
+describe('CrestApi.addRoute', () => {
+  const setup = () => {
+    const stack = new Stack(new App(), 'RouteTest');
+    const api = new CrestApi(stack, 'Api', { throttleRate: 10, throttleBurst: 20, waf: false });
+    return { stack, api };
+  };
+
+  it('refuses a function that would outlive API Gateway’s 29 s integration timeout', () => {
+    const { stack, api } = setup();
+    const slow = new CrestFunction(stack, 'Slow', { name: 'feed-admin', description: 'slow', timeout: Duration.seconds(29) });
+    expect(() => api.addRoute('POST', '/v1/slow', slow)).toThrow(/times out after 29 s; behind API Gateway it must time out under 29 s/);
+  });
+
+  it('accepts a function that answers before the gateway gives up', () => {
+    const { stack, api } = setup();
+    const quick = new CrestFunction(stack, 'Quick', { name: 'feed-admin', description: 'quick', timeout: Duration.seconds(28) });
+    expect(api.addRoute('POST', '/v1/quick', quick).httpMethod).toBe('POST');
+  });
+});
