@@ -1,9 +1,8 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { CrestTable } from './constructs/building-blocks.js';
 import { CacheInvalidation } from './constructs/cache-invalidation.js';
 import { CatalogAdmin } from './constructs/catalog-admin.js';
+import { CatalogTable } from './constructs/catalog-table.js';
 import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
 import { ProductReads } from './constructs/product-reads.js';
@@ -24,10 +23,7 @@ export class CrestStack extends Stack {
     this.settings = readSettings(this.node);
     const settings = this.settings;
 
-    // The catalog: one item per product and data kind (pk = PRODUCT#<sku>, sk = INFO|PRICE|STOCK),
-    // each with its own growing `version`. The stream carries new and old images for cache
-    // invalidation. Shared by every capability, so it belongs to the stack.
-    const catalog = new CrestTable(this, 'CatalogTable', { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES });
+    const catalog = new CatalogTable(this, 'Catalog').table;
     const dax = settings.dax
       ? new DaxCache(this, 'Dax', {
           table: catalog,
