@@ -1,5 +1,4 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -8,7 +7,9 @@ import { productKey, productPk } from '../../lambdas/adapters/catalog-items.js';
 import { DaxWriteThroughRefresher, SOLD_OUT_SK } from '../../lambdas/adapters/dynamo-invalidation.js';
 import { defaultProductDetailOptions } from '../../lambdas/domain/product/product-detail.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
+import { toLambdaStreamRecord } from '../../lib/local/event-sources/stream-records.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
+import { findByHint } from '../../lib/local/stack-description.js';
 import { bootRuntime, call } from '../helpers/runtime.js';
 
 const PRICE_BOUND_MS = defaultProductDetailOptions.cacheTtlMs.price;
@@ -114,7 +115,7 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
     const records = (await streamRecords()).filter(
       (r) => r.dynamodb?.Keys?.pk?.S === productPk('STREAM-1') && r.dynamodb?.Keys?.sk?.S === 'STOCK',
     );
-    const fn = runtime.host.get(runtime.streamSources[0]?.settings.functionLogicalId ?? '');
+    const fn = runtime.host.get(runtime.streamSources[0]?.mapping.functionLogicalId ?? '');
 
     await fn.invoke({ Records: [...records].reverse() });
     await fn.invoke({ Records: [...records, ...records].sort(() => Math.random() - 0.5) });
@@ -125,13 +126,12 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
   });
 
   it('sends a poison record to the on-failure destination and processes the rest', async () => {
-    const failures = runtime.template.ofType('AWS::SQS::Queue').find(([id]) => id.includes('CacheInvalidationFailures'))?.[0] ?? '';
     await doc.send(new PutCommand({ TableName: table, Item: { pk: 'PRODUCT#POISON', sk: 'PRICE', type: 'PRICE', amount: 'not a price' } }));
     await admin('POISON-NEXT/stock', { quantity: 0 });
     await runtime.streamSources[0]?.drain();
 
     const out = await runtime.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: runtime.template.queueUrl(failures), WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }),
+      new ReceiveMessageCommand({ QueueUrl: runtime.queueUrl('CacheInvalidationFailures'), WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }),
     );
     const info = out.Messages?.map((m) => JSON.parse(m.Body ?? '{}').DDBStreamBatchInfo);
 
@@ -170,12 +170,8 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
 
   /** Every record of the catalog stream so far, in Lambda's record shape. */
   async function streamRecords(): Promise<DynamoDBRecord[]> {
-    const streams = new DynamoDBStreamsClient({
-      endpoint: runtime.endpoints.dynamodb,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const arn = (await runtime.clients.dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
+    const streams = runtime.clients.dynamodbStreams;
+    const arn = runtime.provisioned.streamArn(findByHint(runtime.stack.tables, 'Catalog').logicalId);
     const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
     const records: DynamoDBRecord[] = [];
     for (const shard of shards) {
@@ -184,17 +180,7 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
       ).ShardIterator;
       for (let page = 0; iterator && page < 50; page++) {
         const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        for (const r of out.Records ?? []) {
-          records.push({
-            eventID: r.eventID,
-            eventName: r.eventName as DynamoDBRecord['eventName'],
-            eventSource: 'aws:dynamodb',
-            dynamodb: {
-              ...r.dynamodb,
-              ApproximateCreationDateTime: Math.floor((r.dynamodb?.ApproximateCreationDateTime?.getTime() ?? 0) / 1000),
-            } as never,
-          });
-        }
+        records.push(...(out.Records ?? []).map((r) => toLambdaStreamRecord(r, arn)));
         if ((out.Records ?? []).length === 0) break;
         iterator = out.NextShardIterator;
       }

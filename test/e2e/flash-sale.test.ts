@@ -37,10 +37,8 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
   });
   afterAll(() => runtime?.stop());
 
-  const queueUrl = () =>
-    runtime.template.queueUrl(runtime.template.ofType('AWS::SQS::Queue').find(([id]) => id.includes('DeductionsQueue'))?.[0] ?? '');
-  const dlqUrl = () =>
-    runtime.template.queueUrl(runtime.template.ofType('AWS::SQS::Queue').find(([id]) => id.includes('DeadLetters'))?.[0] ?? '');
+  const queueUrl = () => runtime.queueUrl('DeductionsQueue');
+  const dlqUrl = () => runtime.queueUrl('DeadLetters');
   const messageOf = (d: Deduction): DeductionMessage => ({
     v: 1,
     id: d.id,
