@@ -10,7 +10,8 @@ import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import { toLambdaStreamRecord } from '../../lib/local/event-sources/stream-records.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
 import { findByHint } from '../../lib/local/stack-description.js';
-import { bootRuntime, call } from '../helpers/runtime.js';
+import { call } from '../helpers/http.js';
+import { bootRuntime } from '../helpers/runtime.js';
 
 const PRICE_BOUND_MS = defaultProductDetailOptions.cacheTtlMs.price;
 

@@ -7,7 +7,8 @@ import { systemClock } from '../../lambdas/domain/clock.js';
 import type { Deduction, DeductionMessage } from '../../lambdas/domain/deductions/types.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { bootRuntime, call } from '../helpers/runtime.js';
+import { call } from '../helpers/http.js';
+import { bootRuntime } from '../helpers/runtime.js';
 
 const STOCK = 100;
 const USERS = 200;

@@ -5,7 +5,8 @@ import { FUNCTIONS } from '../../lib/build/functions.js';
 import { DEMO_SKU } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
 import type { CfnTemplate } from '../../lib/local/template.js';
-import { bootRuntime, call } from '../helpers/runtime.js';
+import { call } from '../helpers/http.js';
+import { bootRuntime } from '../helpers/runtime.js';
 
 describe('local runtime over HTTP', () => {
   let runtime: LocalRuntime;

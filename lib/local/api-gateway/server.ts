@@ -61,8 +61,9 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     const requestId = randomUUID();
     req.on('error', () => undefined); // a client that goes away mid-body is not our failure
     const refuse = () => {
-      send(res, gatewayError(GATEWAY_ERRORS.requestTooLarge, requestId), true);
-      // Read on and discard what the client still sends, so it gets to read the answer.
+      send(res, gatewayError(GATEWAY_ERRORS.requestTooLarge, requestId));
+      // Read on and discard (never keep) what the client still sends: closing the connection
+      // under a client that is still writing resets it before it reads the answer.
       req.removeAllListeners('data');
       req.resume();
     };
@@ -195,12 +196,11 @@ export function gatewayError(error: GatewayError, requestId: string, gatewayMess
   };
 }
 
-function send(res: http.ServerResponse, result: APIGatewayProxyResult, closeConnection = false): void {
+function send(res: http.ServerResponse, result: APIGatewayProxyResult): void {
   if (res.headersSent) return;
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
   for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
-  if (closeConnection) headers.connection = 'close';
   const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   res.writeHead(result.statusCode, headers);
   res.end(result.statusCode === 304 ? undefined : body);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterRecords, matchesPattern } from '../../../lib/local/event-sources/event-filter.js';
+import { filterRecords, matchesPattern } from '../../../../lib/local/event-sources/event-filter.js';
 
 const pattern = { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['INFO', 'PRICE', 'STOCK'] } } } };
 
