@@ -62,6 +62,8 @@ const parent = process.ppid;
 setInterval(() => {
   if (process.ppid !== parent) void shutdown('parent process exited', 0);
 }, 250).unref();
+// A hosted function's stray rejection fails that function's work, as in Lambda, not the runtime.
+process.on('unhandledRejection', (reason) => console.error('[crest] unhandled rejection in a hosted function:', reason));
 process.on('uncaughtException', (error) => {
   console.error('[crest] unexpected error:', error);
   void shutdown('unexpected error', 1);
