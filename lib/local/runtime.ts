@@ -4,7 +4,7 @@ import { type RunningApi, startApiGateway } from './api-gateway/server.js';
 import { DEMO_FEED, demoCatalog, flashSaleProduct, seedCatalog, seedDemoFeed } from './demo-data.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { SqsEventSource } from './event-sources/sqs-poller.js';
-import { StreamEventSource, type StreamSourceStats } from './event-sources/stream-poller.js';
+import { StreamEventSource } from './event-sources/stream-poller.js';
 import { LambdaHost } from './lambda-host.js';
 import { startMessagingEmulator } from './messaging-emulator.js';
 import {
@@ -17,6 +17,7 @@ import {
 } from './provision.js';
 import { startSchedules } from './schedules.js';
 import { describeStack, findByHint, type StackDescription } from './stack-description.js';
+import { type LocalStatus, runtimeStatus, settle as settleSources, startProgressLog } from './status.js';
 import { synthLocal } from './synth.js';
 import { assertPortFree } from './tcp-ports.js';
 import { LOCAL_REGION } from './template.js';
@@ -48,20 +49,7 @@ export interface LocalRuntimeOptions {
   signal?: AbortSignal;
 }
 
-export interface LocalStatus {
-  queues: Array<{
-    queue: string;
-    function: string;
-    visible: number;
-    inFlightMessages: number;
-    concurrencyCap: number;
-    invocationsInFlight: number;
-    maxInvocationsInFlight: number;
-    invocations: number;
-  }>;
-  streams: StreamSourceStats[];
-  functions: Array<{ function: string; inFlight: number; maxInFlight: number; invocations: number; errors: number; timeouts: number }>;
-}
+export type { LocalStatus } from './status.js';
 
 export interface LocalRuntime {
   url: string;
@@ -189,52 +177,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const stopSchedules = startSchedules(stack.schedules, host, log);
     stops.push(async () => stopSchedules());
 
-    const status = async (): Promise<LocalStatus> => ({
-      queues: await Promise.all(
-        sqsSources.map(async (s) => {
-          const depth = await s.depth();
-          return {
-            queue: s.stats.queue,
-            function: s.stats.function,
-            visible: depth.visible,
-            inFlightMessages: depth.inFlight,
-            concurrencyCap: s.stats.concurrencyCap,
-            invocationsInFlight: s.stats.inFlight,
-            maxInvocationsInFlight: s.stats.maxInFlight,
-            invocations: s.stats.invocations,
-          };
-        }),
-      ),
-      streams: streamSources.map((s) => ({ ...s.stats })),
-      functions: host.all().map((f) => ({ function: f.logicalId, ...f.stats })),
-    });
-    const settle = async (timeoutMs = 90_000) => {
-      const deadline = Date.now() + timeoutMs;
-      await Promise.all(streamSources.map((s) => s.drain(timeoutMs)));
-      while ((await status()).queues.some((q) => q.visible + q.inFlightMessages + q.invocationsInFlight > 0)) {
-        if (Date.now() > deadline) throw new Error(`queues did not empty within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const parts = { sqsSources, streamSources, host };
+    const status = () => runtimeStatus(parts);
+    const settle = (timeoutMs?: number) => settleSources(parts, timeoutMs);
     step('waiting for the event sources to settle…');
     await settle();
 
     if (options.progressLog) {
-      const timer = setInterval(() => {
-        void status().then(
-          (st) => {
-            for (const q of st.queues) {
-              if (q.visible + q.inFlightMessages + q.invocationsInFlight === 0) continue;
-              log(
-                `queue ${q.queue}: ${q.visible} waiting, ${q.inFlightMessages} in flight; ${q.function} ${q.invocationsInFlight}/${q.concurrencyCap} running`,
-              );
-            }
-          },
-          () => undefined,
-        );
-      }, 2000);
-      timer.unref();
-      stops.push(async () => clearInterval(timer));
+      const stopProgress = startProgressLog(parts, log);
+      stops.push(async () => stopProgress());
     }
 
     options.signal?.throwIfAborted();
