@@ -185,10 +185,12 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     }, 60_000);
     // The contract: a flag at most ~1 s stale once the stream has seen the sell-out; 15 s is a
     // generous bound for a busy machine, far below the backlog a seeded stream used to hold.
+    const soldOutFrom = performance.now();
     const soldOut = await until(async () => {
       const next = await buy(`late-buyer-${Date.now()}`);
       return next.status === 409 ? next : undefined;
     }, 15_000);
+    console.info(`npm start: 409 SOLD_OUT ${Math.round(performance.now() - soldOutFrom)} ms after the last unit was settled`);
 
     expect(settled).toEqual(accepted.map(() => 'SUCCEEDED'));
     expect(soldOut?.body.error.code).toBe('SOLD_OUT');
