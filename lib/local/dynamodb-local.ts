@@ -21,8 +21,6 @@ export class JavaMissingError extends Error {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
-  /** The JVM's process id (for tests that check nothing is left behind). */
-  javaPid: number;
   stop(): Promise<void>;
 }
 
@@ -110,6 +108,7 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     await watchdogExit;
     clearTimeout(timer);
     // The watchdog waited for java; should it have died first anyway, java must not outlive it.
+    if (isAlive(javaPid)) killQuietly(javaPid, 'SIGTERM');
     await waitForExit(javaPid, 5000);
     running.delete(javaPid);
   };
@@ -119,7 +118,7 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     await stop();
     throw new Error(`DynamoDB Local failed to start on port ${port}: ${(error as Error).message}\n${stderr}`);
   }
-  return { endpoint: `http://127.0.0.1:${port}`, port, javaPid, stop };
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop };
 }
 
 function isAlive(pid: number): boolean {

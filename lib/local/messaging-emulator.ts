@@ -5,7 +5,6 @@ export interface MessagingEmulator {
   /** SQS and S3 endpoint (fauxqs serves both on one port). */
   endpoint: string;
   port: number;
-  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -31,7 +30,6 @@ export async function startMessagingEmulator(options: { port?: number } = {}): P
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    pid: child.pid,
     async stop() {
       if (child.connected) child.disconnect();
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
