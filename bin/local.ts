@@ -38,13 +38,20 @@ const starting: Promise<LocalRuntime> = startLocalRuntime({
 });
 
 let stopping = false;
-/** Stops the runtime (or the start-up in progress) and exits. A second signal exits at once. */
+let stoppingSince = 0;
+/**
+ * Stops the runtime (or the start-up in progress) and exits. Another signal a second or more later
+ * (a second Ctrl-C) exits at once; one within the second is the same Ctrl-C again (the terminal
+ * signals the whole group, and npm forwards it to us too).
+ */
 async function shutdown(reason: string, code: number): Promise<void> {
   if (stopping) {
     // The emulators end with this process (see dynamodb-local.ts and messaging-emulator.ts).
-    process.exit(code || 130);
+    if (Date.now() - stoppingSince >= 1000) process.exit(code || 130);
+    return;
   }
   stopping = true;
+  stoppingSince = Date.now();
   console.log(`\n[crest] ${reason}: stopping…`);
   abort.abort();
   setTimeout(() => process.exit(code || 1), 15_000).unref();
