@@ -210,14 +210,17 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
   ];
   it.each(stops)(
     'leaves no process and no open port after %s',
-    async (_name, stop) => {
+    async (name, stop) => {
       const r = await npmStart();
       await untilPortOpens(r);
       const t = runtimeTree(r);
 
+      const stoppedAt = performance.now();
       stop(t, r.npm.pid ?? -1);
+      const left = await nothingLeft(t.tree, Object.values(r.ports));
+      console.info(`npm start: ${t.tree.length} processes, none left ${Math.round(performance.now() - stoppedAt)} ms after ${name}`);
 
-      expect(await nothingLeft(t.tree, Object.values(r.ports))).toEqual({ alive: [], open: [] });
+      expect(left).toEqual({ alive: [], open: [] });
     },
     420_000,
   );
