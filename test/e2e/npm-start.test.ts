@@ -197,8 +197,13 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
 
     // Ctrl-C in a terminal: SIGINT to the whole foreground process group.
     const { tree } = runtimeTree(r);
+    const stoppedAt = performance.now();
     process.kill(-(r.npm.pid ?? 0), 'SIGINT');
-    expect(await nothingLeft(tree, Object.values(r.ports))).toEqual({ alive: [], open: [] });
+    const left = await nothingLeft(tree, Object.values(r.ports));
+    console.info(
+      `npm start: ${tree.length} processes, none left ${Math.round(performance.now() - stoppedAt)} ms after SIGINT to the group`,
+    );
+    expect(left).toEqual({ alive: [], open: [] });
   }, 420_000);
 
   const stops: Array<[string, (t: ReturnType<typeof runtimeTree>, npmPid: number) => void]> = [
