@@ -75,9 +75,7 @@ try {
     sku: 'WARM-CREST',
     keyPrefix: `warm-${Date.now()}`,
   });
-  while ((await runtime.status()).queues.some((q) => q.visible + q.inFlightMessages + q.invocationsInFlight > 0)) {
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await runtime.settle(300_000);
   Object.assign(consumer, { stockWrites: 0, conflicts: 0, batches: 0 });
   const warmMax = runtime.sqsSources[0]?.stats.maxInFlight ?? 0;
   console.log(`[bench] Crest: ${TOTAL} POSTs over ${CONNECTIONS} connections; consumer cap ${cap}`);

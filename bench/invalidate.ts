@@ -29,7 +29,7 @@ await seedCatalog(
   table,
   skus.map((s) => flashSaleProduct(100, s)),
 );
-await runtime.streamSources[0]?.drain();
+await runtime.settle();
 
 const admin = async (path: string, body: unknown) => {
   const res = await fetch(`${runtime.url}/v1/admin/products/${path}`, {

@@ -8,12 +8,13 @@
  */
 
 import { performance } from 'node:perf_hooks';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { systemClock } from '../lambdas/domain/clock.js';
 import type { CatalogReader } from '../lambdas/domain/product/ports.js';
 import { defaultProductDetailOptions, ProductDetailService } from '../lambdas/domain/product/product-detail.js';
 import type { Price, ProductInfo, Stock } from '../lambdas/domain/product/types.js';
+import { proxyEvent } from '../lib/local/api-gateway/proxy-event.js';
 import { DEMO_SKU } from '../lib/local/demo-data.js';
+import { LOCAL_ACCOUNT } from '../lib/local/template.js';
 import { functionFootprints } from './lib/functions.js';
 import { bareServer, load, snapshot } from './lib/http.js';
 import { percentile, round, verdict, writeReport } from './lib/report.js';
@@ -44,21 +45,8 @@ try {
   const route = runtime.api.routes.find((r) => r.resourcePath === '/v1/products/{sku}');
   if (!route) throw new Error('no product route');
   const fn = runtime.host.get(route.functionLogicalId);
-  const event = (sku: string): APIGatewayProxyEvent =>
-    ({
-      resource: '/v1/products/{sku}',
-      path: `/v1/products/${sku}`,
-      httpMethod: 'GET',
-      headers: {},
-      multiValueHeaders: {},
-      queryStringParameters: null,
-      multiValueQueryStringParameters: null,
-      pathParameters: { sku },
-      stageVariables: null,
-      body: null,
-      isBase64Encoded: false,
-      requestContext: { requestId: 'bench', stage: 'live' },
-    }) as unknown as APIGatewayProxyEvent;
+  const event = (sku: string) =>
+    proxyEvent({ method: 'GET', resource: route.resourcePath, path: `/v1/products/${sku}`, pathParameters: { sku }, stage: 'live' });
   const hitEvent = event(DEMO_SKU);
   for (let i = 0; i < 20_000; i++) await fn.invoke(hitEvent);
   const HITS = 200_000;
@@ -111,7 +99,7 @@ try {
     AWS_REGION: 'us-east-1',
     CATALOG_TABLE: 'bench',
     DEDUCTIONS_TABLE: 'bench',
-    DEDUCTIONS_QUEUE_URL: 'http://127.0.0.1:1/000000000000/bench',
+    DEDUCTIONS_QUEUE_URL: `http://127.0.0.1:1/${LOCAL_ACCOUNT}/bench`,
     FEEDS_TABLE: 'bench',
     FEEDS_BUCKET: 'bench',
     FEEDS_STATIC_BASE_URL: 'http://127.0.0.1:1/bench',

@@ -2,39 +2,90 @@
  * `npm start`: the whole stack on this machine, no AWS account and no Docker.
  *
  *   PORT=3000  CREST_ADMIN_API_KEY=…  DYNAMODB_PORT=0  FAUXQS_PORT=0  npm start
+ *
+ * The port opens, and the banner prints, only once every route answers as documented. Ctrl-C,
+ * SIGTERM, SIGHUP or the parent process going away stop everything this started.
  */
-import { DEMO_SKU } from '../lib/local/demo-data.js';
+import { DEMO_FEED, DEMO_SKU } from '../lib/local/demo-data.js';
 import { JavaMissingError } from '../lib/local/dynamodb-local.js';
-import { startLocalRuntime } from '../lib/local/runtime.js';
+import { type LocalRuntime, startLocalRuntime } from '../lib/local/runtime.js';
+import { PortInUseError } from '../lib/local/tcp-ports.js';
+
+// A closed terminal (SIGHUP) turns writes to it into errors; they must not stop the shutdown.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 const int = (name: string, fallback: number) => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    console.error(`${name} must be a port number, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    console.error(`[crest] ${name} must be a port number (0-65535), got "${raw}"`);
     process.exit(2);
   }
   return n;
 };
 
-const started = Date.now();
+const port = int('PORT', 3000);
+const abort = new AbortController();
+const starting: Promise<LocalRuntime> = startLocalRuntime({
+  port,
+  dynamoPort: int('DYNAMODB_PORT', 0),
+  messagingPort: int('FAUXQS_PORT', 0),
+  adminApiKey: process.env.CREST_ADMIN_API_KEY || 'local-admin-key',
+  log: (line) => console.log(`[crest] ${line}`),
+  progressLog: true,
+  signal: abort.signal,
+});
+
+let stopping = false;
+let stoppingSince = 0;
+/**
+ * Stops the runtime (or the start-up in progress) and exits. Another signal a second or more later
+ * (a second Ctrl-C) exits at once; one within the second is the same Ctrl-C again (the terminal
+ * signals the whole group, and npm forwards it to us too).
+ */
+async function shutdown(reason: string, code: number): Promise<void> {
+  if (stopping) {
+    // The emulators end with this process (see dynamodb-local.ts and messaging-emulator.ts).
+    if (Date.now() - stoppingSince >= 1000) process.exit(code || 130);
+    return;
+  }
+  stopping = true;
+  stoppingSince = Date.now();
+  console.log(`\n[crest] ${reason}: stopping…`);
+  abort.abort();
+  setTimeout(() => process.exit(code || 1), 15_000).unref();
+  await starting.then(
+    (runtime) => runtime.stop(),
+    () => undefined, // a start-up that failed or was aborted has already released what it started
+  );
+  process.exit(code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal, 0));
+// Whoever started us going away (a killed parent, a closed session) is a stop too: we are
+// re-parented, so the parent PID changes.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown('parent process exited', 0);
+}, 250).unref();
+// A hosted function's stray rejection fails that function's work, as in Lambda, not the runtime.
+process.on('unhandledRejection', (reason) => console.error('[crest] unhandled rejection in a hosted function:', reason));
+process.on('uncaughtException', (error) => {
+  console.error('[crest] unexpected error:', error);
+  void shutdown('unexpected error', 1);
+});
+
 try {
-  const runtime = await startLocalRuntime({
-    port: int('PORT', 3000),
-    dynamoPort: int('DYNAMODB_PORT', 0),
-    messagingPort: int('FAUXQS_PORT', 0),
-    adminApiKey: process.env.CREST_ADMIN_API_KEY || 'local-admin-key',
-    log: (line) => console.log(`[crest] ${line}`),
-    progressLog: true,
-  });
+  const runtime = await starting;
   const { url } = runtime;
   console.log(
     [
       '',
-      `Crest is running at ${url}  (up in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `Crest is ready at ${url}  (ready in ${process.uptime().toFixed(1)} s: tables, demo data and feed in place, event sources idle)`,
       '',
       `  curl ${url}/v1/products/${DEMO_SKU}`,
+      `  curl '${url}/v1/feeds/${DEMO_FEED}?page=1'`,
       '',
       `  routes:        ${runtime.api.routes.map((r) => `${r.method} ${r.resourcePath}`).join(', ')}`,
       `  admin key:     x-api-key: ${runtime.adminApiKey}`,
@@ -45,18 +96,16 @@ try {
       'Ctrl-C stops everything.',
     ].join('\n'),
   );
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n[crest] ${signal}: stopping…`);
-    await runtime.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 } catch (error) {
-  if (error instanceof JavaMissingError) console.error(`\n${error.message}\n`);
-  else console.error('[crest] failed to start:', error);
-  process.exit(1);
+  if (stopping) {
+    // shutdown() exits once the start-up has released what it started.
+  } else {
+    if (error instanceof PortInUseError) {
+      console.error(
+        `[crest] Port ${error.port} is already in use: stop what is listening on it, or choose another with PORT=<port> npm start`,
+      );
+    } else if (error instanceof JavaMissingError) console.error(`\n${error.message}\n`);
+    else console.error('[crest] failed to start:', error);
+    process.exit(1);
+  }
 }

@@ -1,5 +1,17 @@
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+/** A burst described by data, so it can run in another process (see burst-worker.ts). */
+export interface BurstSpec {
+  url: string;
+  total: number;
+  connections: number;
+  sku: string;
+  /** Sends an Idempotency-Key `<keyPrefix>-<i>` when set. */
+  keyPrefix?: string;
+}
 
 export interface BurstResult {
   /** Per request, in send order: latency in ms and status. */
@@ -60,10 +72,16 @@ export async function burst(
   return { samples, wallMs };
 }
 
-/** `burst` from a separate Node process (see burst-worker.ts). */
-export async function burstInWorker(spec: import('./burst-worker.js').BurstSpec): Promise<BurstResult> {
-  const { fork } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
+/** The POSTs of a BurstSpec: `{ sku, quantity: 1, userId }` with a unique user per request. */
+export function deductionBurst(spec: BurstSpec): Promise<BurstResult> {
+  return burst(spec.url, spec.total, spec.connections, (i) => ({
+    headers: { 'content-type': 'application/json', ...(spec.keyPrefix ? { 'idempotency-key': `${spec.keyPrefix}-${i}` } : {}) },
+    body: JSON.stringify({ sku: spec.sku, quantity: 1, userId: `buyer-${i}` }),
+  }));
+}
+
+/** `deductionBurst` from a separate Node process (burst-worker.ts). */
+export async function burstInWorker(spec: BurstSpec): Promise<BurstResult> {
   const child = fork(fileURLToPath(new URL('./burst-worker.ts', import.meta.url)), {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },

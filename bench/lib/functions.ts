@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildFunctions } from '../../lib/build.js';
-import { FUNCTIONS, type FunctionName, functionBundleDir, functionMetafile } from '../../lib/functions.js';
+import { buildFunctions } from '../../lib/build/bundle.js';
+import { FUNCTIONS, type FunctionName, functionBundleDir, functionMetafile } from '../../lib/build/functions.js';
 import { percentile, round } from './report.js';
 
 export interface FunctionFootprint {

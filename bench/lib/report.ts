@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../../lib/functions.js';
+import { ROOT } from '../../lib/build/functions.js';
 
 export interface Row {
   metric: string;

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionName, functionBundleDir } from '../functions.js';
+import { type FunctionName, functionBundleDir } from '../build/functions.js';
 import { suppress } from '../nag.js';
 import type { DaxAccess, DaxCache } from './dax-cache.js';
 

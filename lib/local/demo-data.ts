@@ -1,7 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { infoItem, priceItem, stockItem } from '../../lambdas/adapters/catalog-items.js';
 import { batchPutAll } from '../../lambdas/adapters/dynamo-batch.js';
 import type { Price, ProductInfo, Stock } from '../../lambdas/domain/product/types.js';
+import { proxyEvent } from './api-gateway/proxy-event.js';
+import { RouteTable } from './api-gateway/route-table.js';
+import type { Integrations } from './api-gateway/server.js';
+import type { Route } from './stack-description.js';
 
 export const DEMO_SKU = 'DEMO-0001';
 export const FLASH_SKU = 'FLASH-0001';
@@ -93,18 +98,31 @@ export async function seedCatalog(
 }
 
 /**
- * Publishes the demo feed through the admin API: one version now (current) and one scheduled five
- * minutes ahead, so `npm start` shows both the current list and an upcoming drop.
+ * Publishes the demo feed by invoking the function behind `POST /v1/admin/feeds/{feedId}/versions`
+ * with the event API Gateway would send it (so it needs no HTTP port): one version now (current)
+ * and one scheduled five minutes ahead, so `npm start` shows both the current list and an
+ * upcoming drop.
  */
-export async function seedDemoFeed(apiUrl: string, adminApiKey: string, now = Date.now()): Promise<{ now: number; scheduled: number }> {
+export async function seedDemoFeed(
+  routes: readonly Route[],
+  functions: Integrations,
+  now = Date.now(),
+): Promise<{ now: number; scheduled: number }> {
+  const path = `/v1/admin/feeds/${DEMO_FEED}/versions`;
+  const match = new RouteTable(routes).match('POST', path);
+  if (!match) throw new Error(`The stack has no POST ${path}`);
   const publish = async (body: object) => {
-    const res = await fetch(`${apiUrl}/v1/admin/feeds/${DEMO_FEED}/versions`, {
+    const event = proxyEvent({
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': adminApiKey },
+      resource: match.route.resourcePath,
+      path,
+      pathParameters: match.pathParameters,
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    if (res.status !== 201) throw new Error(`demo feed publish failed: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { version: number }).version;
+    const result = (await functions.get(match.route.functionLogicalId).invoke(event)) as APIGatewayProxyResult;
+    if (result.statusCode !== 201) throw new Error(`demo feed publish failed: ${result.statusCode} ${result.body}`);
+    return (JSON.parse(result.body) as { version: number }).version;
   };
   const current = await publish({ publishAt: new Date(now).toISOString() });
   const upcoming = Array.from({ length: 45 }, (_, i) => `DEMO-${String(999 - i).padStart(4, '0')}`);

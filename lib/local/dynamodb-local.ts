@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { freePort, waitForPort } from './ports.js';
+import { freePort, waitForPort } from './tcp-ports.js';
 
 export class JavaMissingError extends Error {
   override readonly name = 'JavaMissingError';
@@ -37,17 +37,29 @@ export function assertJava(): void {
   if (probe.error || probe.status !== 0) throw new JavaMissingError();
 }
 
-const running = new Set<ChildProcess>();
+/** JVMs started by this process and not yet stopped. */
+const running = new Set<number>();
 let exitHookInstalled = false;
 
-/** Last line of defence against orphans: kill every jar we started when this process exits. */
+/** Last line of defence: on any exit that still runs JavaScript, kill every JVM we started. */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
+    for (const pid of running) killQuietly(pid, 'SIGKILL');
   });
 }
+
+/**
+ * The watchdog java runs under. It prints java's PID, then waits on its stdin, a pipe from this
+ * process: when this process ends for any reason (stop(), a crash, SIGKILL) the pipe closes,
+ * `read` returns and the watchdog stops java. A signal that reaches the watchdog itself stops java
+ * too. The watchdog and java run in a process group of their own (`detached`): a terminal's Ctrl-C
+ * goes to the foreground group, and a non-interactive shell's background job ignores SIGINT, so
+ * java would survive a watchdog killed by it.
+ */
+const WATCHDOG =
+  'java "$@" >/dev/null & pid=$!; echo "$pid"; trap \'kill $pid 2>/dev/null; exit 143\' INT TERM HUP; read -r _; kill $pid 2>/dev/null; wait $pid';
 
 /**
  * Starts DynamoDB Local in memory (with Streams) on `port` (0 = a free one) and waits until it
@@ -67,42 +79,68 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     '-port',
     String(port),
   ];
-  // Watchdog: java runs under sh, which waits on our stdin pipe. When this Node process ends for
-  // any reason (Ctrl-C, SIGTERM, SIGKILL, crash) the pipe closes, `read` returns, and sh kills
-  // java, so no orphan JVM is ever left holding the port.
-  const child = spawn('sh', ['-c', 'java "$@" & pid=$!; read -r _; kill $pid 2>/dev/null; wait $pid', 'sh', ...javaArgs], {
-    cwd: dir,
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'sh', ...javaArgs], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  installExitHook();
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  watchdog.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  running.add(child);
-  installExitHook();
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      running.delete(child);
+  let watchdogExited = false;
+  const watchdogExit = new Promise<void>((resolve) =>
+    watchdog.once('exit', () => {
+      watchdogExited = true;
       resolve();
     }),
   );
+  const javaPid = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    watchdog.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = /^(\d+)\n/.exec(out);
+      if (line) resolve(Number(line[1]));
+    });
+    watchdog.once('exit', (code) => reject(new Error(`DynamoDB Local watchdog exited with ${code}: ${stderr}`)));
+  });
+  running.add(javaPid);
+  const stop = async () => {
+    watchdog.stdin?.end();
+    const timer = setTimeout(() => killQuietly(javaPid, 'SIGKILL'), 5000);
+    await watchdogExit;
+    clearTimeout(timer);
+    // The watchdog waited for java; should it have died first anyway, java must not outlive it.
+    if (isAlive(javaPid)) killQuietly(javaPid, 'SIGTERM');
+    await waitForExit(javaPid, 5000);
+    running.delete(javaPid);
+  };
   try {
-    await waitForPort(port, 30_000, () => !exited);
+    await waitForPort(port, 60_000, () => !watchdogExited && isAlive(javaPid));
   } catch (error) {
-    child.kill('SIGKILL');
+    await stop();
     throw new Error(`DynamoDB Local failed to start on port ${port}: ${(error as Error).message}\n${stderr}`);
   }
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (exited) return;
-      child.stdin?.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exitedPromise;
-      clearTimeout(timer);
-    },
-  };
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function killQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Waits up to `timeoutMs` for `pid` to exit, then kills it. */
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) killQuietly(pid, 'SIGKILL');
 }

@@ -2,60 +2,71 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { LOCAL_REGION, type LocalTemplate } from './template.js';
+import type { FunctionDescription } from './stack-description.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+/** Lambda stopped waiting for the function at its timeout (the invocation failed). */
+export class FunctionTimeoutError extends Error {
+  override readonly name = 'FunctionTimeoutError';
+  constructor(timeoutSeconds: number) {
+    super(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+  }
+}
+
 export interface HostedFunction {
-  logicalId: string;
-  /** Template timeout in seconds. */
-  timeoutSeconds: number;
-  reservedConcurrency?: number;
-  environment: Record<string, string>;
+  readonly logicalId: string;
+  readonly description: FunctionDescription;
+  /** The environment the bundle was loaded with. */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Invokes the handler. Past the function's timeout the invocation fails with
+   * FunctionTimeoutError, as in Lambda; the handler's promise is no longer awaited (Lambda would
+   * stop the environment; here its remaining work runs on unobserved).
+   */
   invoke(event: unknown): Promise<unknown>;
-  /** Invocations running now, and the most ever running at once. */
-  readonly stats: { inFlight: number; maxInFlight: number; invocations: number; errors: number };
+  /** Invocations running now, the most ever running at once, and the totals. */
+  readonly stats: { inFlight: number; maxInFlight: number; invocations: number; errors: number; timeouts: number };
 }
 
 /**
- * Hosts the template's Lambda functions in this process by importing the very bundles the cloud
- * assembly would upload (`asset.<hash>/index.mjs`), with each function's environment resolved
- * from the template.
- *
- * Environment isolation: a function's variables are applied to process.env while its bundle is
- * imported. Crest functions read configuration once at module scope (STYLE.md §11), so each
- * bundle keeps its own values; variables identical for every function (region, endpoints,
- * credentials) are set process-wide by the runtime.
+ * Variables every locally hosted function gets over its template environment. One process stands
+ * in for as many containers as there are concurrent invocations, all sharing one event loop and
+ * one SDK socket pool against emulators on the same cores, so the pool is larger and the SDK and
+ * per-source read timeouts longer than a single Lambda container needs.
  */
-/**
- * Defaults every locally hosted function gets underneath its template environment. One process
- * stands in for as many containers as there are concurrent invocations, all sharing one SDK
- * socket pool against a JVM emulator, so the pool is larger and the SDK timeouts longer than a
- * single Lambda container needs.
- */
-export const LOCAL_HOSTING_ENV: Record<string, string> = {
+export const LOCAL_HOSTING_ENV: Readonly<Record<string, string>> = {
   SDK_MAX_SOCKETS: '512',
   SDK_CONNECTION_TIMEOUT_MS: '5000',
   SDK_REQUEST_TIMEOUT_MS: '5000',
+  READ_TIMEOUT_INFO_MS: '2000',
+  READ_TIMEOUT_PRICE_MS: '2000',
+  READ_TIMEOUT_STOCK_MS: '2000',
 };
 
+/**
+ * Hosts the stack's Lambda functions in this process by importing the very bundles the cloud
+ * assembly would upload (`asset.<hash>/index.mjs`).
+ *
+ * Environment isolation: a function's variables are applied to process.env while its bundle is
+ * imported. Crest functions read their configuration once at module scope (lambdas/shared/env.ts),
+ * so each bundle keeps its own values; variables identical for every function (region, endpoints,
+ * credentials) are set process-wide by the runtime.
+ */
 export class LambdaHost {
   private readonly functions = new Map<string, HostedFunction>();
 
   /**
-   * @param localEnv variables the local runtime substitutes for values only it knows (e.g. the
-   * emulator's URL for static copies), applied over the template's environment.
+   * @param environmentOf a function's environment: the template's, resolved against what was
+   * provisioned, with the values only the local runtime knows (LOCAL_HOSTING_ENV goes on top).
    */
   constructor(
-    private readonly t: LocalTemplate,
     private readonly assemblyDir: string,
-    private readonly localEnv: (env: Record<string, string>) => Record<string, string> = (env) => env,
+    private readonly environmentOf: (fn: FunctionDescription) => Record<string, string>,
   ) {}
 
-  async loadAll(): Promise<void> {
-    for (const [id] of this.t.ofType('AWS::Lambda::Function')) {
-      if (this.isCrestFunction(id)) await this.load(id);
-    }
+  async load(functions: readonly FunctionDescription[]): Promise<void> {
+    for (const fn of functions) this.functions.set(fn.logicalId, await this.loadOne(fn));
   }
 
   get(logicalId: string): HostedFunction {
@@ -68,69 +79,63 @@ export class LambdaHost {
     return [...this.functions.values()];
   }
 
-  /** CDK adds helper functions (custom resources) without our bundle layout; we host only ours. */
-  private isCrestFunction(logicalId: string): boolean {
-    const r = this.t.resource(logicalId);
-    return r.Properties?.Handler === 'index.handler' && typeof r.Metadata?.['aws:asset:path'] === 'string';
-  }
-
-  private async load(logicalId: string): Promise<void> {
-    const r = this.t.resource(logicalId);
-    const props = r.Properties ?? {};
-    const assetDir = path.join(this.assemblyDir, String(r.Metadata?.['aws:asset:path']));
-    const [file, exportName] = String(props.Handler).split('.') as [string, string];
-    const environment = this.localEnv(
-      Object.fromEntries(
-        Object.entries(
-          (this.t.resolve((props.Environment as { Variables?: object } | undefined)?.Variables) ?? {}) as Record<string, unknown>,
-        ).map(([k, v]) => [k, String(v)]),
-      ),
-    );
+  private async loadOne(description: FunctionDescription): Promise<HostedFunction> {
+    const { logicalId, timeoutSeconds } = description;
+    const environment = { ...this.environmentOf(description), ...LOCAL_HOSTING_ENV };
+    const bundle = path.join(this.assemblyDir, description.assetPath, `${description.handlerFile}.mjs`);
     const module = await withEnv(
-      { ...LOCAL_HOSTING_ENV, ...environment, AWS_LAMBDA_FUNCTION_NAME: logicalId },
-      () => import(`${pathToFileURL(path.join(assetDir, `${file}.mjs`)).href}?fn=${logicalId}`),
+      { ...environment, AWS_LAMBDA_FUNCTION_NAME: description.name },
+      () => import(`${pathToFileURL(bundle).href}?fn=${logicalId}`),
     );
-    const handler = module[exportName] as Handler | undefined;
-    if (typeof handler !== 'function') throw new Error(`${logicalId}: ${props.Handler} does not export a function named ${exportName}`);
+    const handler = module[description.handlerExport] as Handler | undefined;
+    if (typeof handler !== 'function') {
+      throw new Error(`${logicalId}: ${description.handlerFile}.${description.handlerExport} is not an exported function`);
+    }
 
-    const timeoutSeconds = Number(props.Timeout ?? 3);
-    const memory = Number(props.MemorySize ?? 128);
-    const stats = { inFlight: 0, maxInFlight: 0, invocations: 0, errors: 0 };
-    const hosted: HostedFunction = {
+    const stats = { inFlight: 0, maxInFlight: 0, invocations: 0, errors: 0, timeouts: 0 };
+    return {
       logicalId,
-      timeoutSeconds,
-      reservedConcurrency: props.ReservedConcurrentExecutions === undefined ? undefined : Number(props.ReservedConcurrentExecutions),
+      description,
       environment,
       stats,
       async invoke(event: unknown) {
-        const deadline = Date.now() + timeoutSeconds * 1000;
-        const context = lambdaContext(logicalId, memory, deadline);
+        const timeoutMs = timeoutSeconds * 1000;
+        const context = lambdaContext(description, Date.now() + timeoutMs);
         stats.inFlight += 1;
         stats.invocations += 1;
         stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+        let timer: NodeJS.Timeout | undefined;
+        const running = Promise.resolve().then(() => handler(event, context));
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new FunctionTimeoutError(timeoutSeconds)), timeoutMs);
+        });
         try {
-          return await handler(event, context);
+          return await Promise.race([running, timedOut]);
         } catch (error) {
           stats.errors += 1;
+          if (error instanceof FunctionTimeoutError) {
+            stats.timeouts += 1;
+            running.catch(() => undefined);
+          }
           throw error;
         } finally {
+          clearTimeout(timer);
           stats.inFlight -= 1;
         }
       },
     };
-    this.functions.set(logicalId, hosted);
   }
 }
 
-function lambdaContext(functionName: string, memory: number, deadline: number): Context {
+function lambdaContext(fn: FunctionDescription, deadline: number): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName,
+    functionName: fn.name,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${functionName}`,
-    memoryLimitInMB: String(memory),
+    invokedFunctionArn: fn.arn,
+    memoryLimitInMB: String(fn.memoryMb),
     awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
+    logGroupName: `/aws/lambda/${fn.name}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,

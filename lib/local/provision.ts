@@ -1,76 +1,138 @@
-import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalTemplate } from './template.js';
+import {
+  type BucketDescription,
+  type QueueDescription,
+  type ResourceIdentity,
+  type StackDescription,
+  stackIntrinsics,
+  type TableDescription,
+} from './stack-description.js';
+import { LOCAL_REGION, resolveIntrinsics } from './template.js';
+
+export interface LocalEndpoints {
+  dynamodb: string;
+  sqs: string;
+  s3: string;
+}
 
 export interface LocalClients {
   dynamodb: DynamoDBClient;
+  dynamodbStreams: DynamoDBStreamsClient;
   sqs: SQSClient;
   s3: S3Client;
 }
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** The emulators accept any credentials; these make the SDK skip its provider chain. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function localClients(t: LocalTemplate): LocalClients {
+/** SDK clients for the local emulators. */
+export function localClients(endpoints: LocalEndpoints): LocalClients {
+  const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   return {
-    dynamodb: new DynamoDBClient({ endpoint: t.endpoints.dynamodb, region: 'us-east-1', credentials }),
-    sqs: new SQSClient({ endpoint: t.endpoints.sqs, region: 'us-east-1', credentials }),
-    s3: new S3Client({ endpoint: t.endpoints.s3, region: 'us-east-1', credentials, forcePathStyle: true }),
+    dynamodb: new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb }),
+    dynamodbStreams: new DynamoDBStreamsClient({ ...base, endpoint: endpoints.dynamodb }),
+    sqs: new SQSClient({ ...base, endpoint: endpoints.sqs }),
+    s3: new S3Client({ ...base, endpoint: endpoints.s3, forcePathStyle: true }),
   };
 }
 
-type Props = Record<string, unknown>;
+/** What provision() created, with the identifiers the emulators issued. */
+export interface ProvisionedResources {
+  readonly tables: readonly TableDescription[];
+  readonly queues: readonly QueueDescription[];
+  readonly buckets: readonly BucketDescription[];
+  /** The URL the emulator issued for a queue (fauxqs identifies queues by it). */
+  queueUrl(logicalId: string): string;
+  /** The table's latest stream ARN, as DynamoDB Local issued it. */
+  streamArn(tableLogicalId: string): string;
+  /** Resolves template values (e.g. a function's environment) against what was provisioned. */
+  resolve(value: unknown): unknown;
+}
+
+export interface ProvisionOptions {
+  /**
+   * Provision only the resources this accepts (default: all). A selected queue brings its
+   * dead-letter queue. Integration tests use it to create just the tables they need.
+   */
+  only?: (resource: ResourceIdentity) => boolean;
+}
 
 /**
- * Creates every table, queue and bucket the template declares, with the template's keys,
- * indexes, streams, TTL, visibility timeouts and redrive policies.
+ * Creates the stack's tables, queues and buckets with the template's keys, indexes, streams, TTL,
+ * visibility timeouts and redrive policies, and returns what it created. Only the clients for the
+ * kinds of resource selected are needed.
  */
-export async function provision(t: LocalTemplate, clients: LocalClients): Promise<void> {
-  for (const [id, r] of t.ofType('AWS::DynamoDB::Table'))
-    await createTable(t, clients.dynamodb, id, (t.resolve(r.Properties) ?? {}) as Props);
+export async function provision(
+  stack: StackDescription,
+  clients: Partial<LocalClients>,
+  options: ProvisionOptions = {},
+): Promise<ProvisionedResources> {
+  const only = options.only ?? (() => true);
+  const tables = stack.tables.filter(only);
+  const selectedQueues = new Set(stack.queues.filter(only).map((q) => q.logicalId));
+  for (const q of stack.queues) if (selectedQueues.has(q.logicalId) && q.deadLetterQueue) selectedQueues.add(q.deadLetterQueue);
   // Dead-letter queues first: a redrive policy must point at an existing queue.
-  const queues = t
-    .ofType('AWS::SQS::Queue')
-    .sort(([, a], [, b]) => Number(Boolean(a.Properties?.RedrivePolicy)) - Number(Boolean(b.Properties?.RedrivePolicy)));
-  for (const [id, r] of queues) await createQueue(t, clients.sqs, id, (t.resolve(r.Properties) ?? {}) as Props);
-  for (const [id] of t.ofType('AWS::S3::Bucket')) await clients.s3.send(new CreateBucketCommand({ Bucket: t.physicalName(id) }));
-}
+  const queues = stack.queues
+    .filter((q) => selectedQueues.has(q.logicalId))
+    .sort((a, b) => Number(Boolean(a.deadLetterQueue)) - Number(Boolean(b.deadLetterQueue)));
+  const buckets = stack.buckets.filter(only);
 
-async function createTable(t: LocalTemplate, client: DynamoDBClient, id: string, p: Props): Promise<void> {
-  const input: CreateTableCommandInput = {
-    TableName: t.physicalName(id),
-    KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
-    AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
-    BillingMode: 'PAY_PER_REQUEST',
-    GlobalSecondaryIndexes: (p.GlobalSecondaryIndexes as Props[] | undefined)?.map((g) => ({
-      IndexName: g.IndexName as string,
-      KeySchema: g.KeySchema as never,
-      Projection: g.Projection as never,
-    })),
-    StreamSpecification: p.StreamSpecification
-      ? { StreamEnabled: true, StreamViewType: (p.StreamSpecification as Props).StreamViewType as never }
-      : undefined,
-  };
-  await client.send(new CreateTableCommand(input));
-  const ttl = p.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
-  if (ttl?.Enabled) {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: input.TableName, TimeToLiveSpecification: ttl }));
+  const streamArns = new Map<string, string>();
+  for (const table of tables) {
+    const arn = await createTable(need(clients, 'dynamodb'), table);
+    if (arn) streamArns.set(table.logicalId, arn);
   }
+  const queueUrls = new Map<string, string>();
+  for (const queue of queues) {
+    const out = await need(clients, 'sqs').send(new CreateQueueCommand({ QueueName: queue.name, Attributes: { ...queue.attributes } }));
+    if (!out.QueueUrl) throw new Error(`The emulator issued no URL for queue ${queue.name}`);
+    queueUrls.set(queue.logicalId, out.QueueUrl);
+  }
+  for (const bucket of buckets) await need(clients, 's3').send(new CreateBucketCommand({ Bucket: bucket.name }));
+
+  const issued = {
+    queueUrl: (logicalId: string) => lookup(queueUrls, logicalId, 'queue URL'),
+    streamArn: (logicalId: string) => lookup(streamArns, logicalId, 'stream ARN'),
+  };
+  const intrinsics = stackIntrinsics(stack, issued);
+  return { tables, queues, buckets, ...issued, resolve: (value) => resolveIntrinsics(value, intrinsics) };
 }
 
-async function createQueue(t: LocalTemplate, client: SQSClient, id: string, p: Props): Promise<void> {
-  const attributes: Record<string, string> = {};
-  const copy = [
-    'VisibilityTimeout',
-    'MessageRetentionPeriod',
-    'ReceiveMessageWaitTimeSeconds',
-    'DelaySeconds',
-    'MaximumMessageSize',
-    'FifoQueue',
-    'ContentBasedDeduplication',
-  ];
-  for (const key of copy) if (p[key] !== undefined) attributes[key] = String(p[key]);
-  if (p.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(p.RedrivePolicy);
-  const out = await client.send(new CreateQueueCommand({ QueueName: t.physicalName(id), Attributes: attributes }));
-  if (out.QueueUrl) t.setQueueUrl(id, out.QueueUrl);
+async function createTable(client: DynamoDBClient, table: TableDescription): Promise<string | undefined> {
+  const out = await client.send(
+    new CreateTableCommand({
+      TableName: table.name,
+      KeySchema: [...table.keySchema],
+      AttributeDefinitions: [...table.attributeDefinitions],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: table.globalSecondaryIndexes.length
+        ? table.globalSecondaryIndexes.map((g) => ({ IndexName: g.indexName, KeySchema: g.keySchema, Projection: g.projection }))
+        : undefined,
+      StreamSpecification: table.streamViewType ? { StreamEnabled: true, StreamViewType: table.streamViewType } : undefined,
+    }),
+  );
+  if (table.timeToLiveAttribute) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table.name,
+        TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  }
+  return out.TableDescription?.LatestStreamArn;
+}
+
+function need<K extends keyof LocalClients>(clients: Partial<LocalClients>, kind: K): LocalClients[K] {
+  const client = clients[kind];
+  if (!client) throw new Error(`provision() needs a ${kind} client for the resources selected`);
+  return client;
+}
+
+function lookup(map: ReadonlyMap<string, string>, logicalId: string, what: string): string {
+  const value = map.get(logicalId);
+  if (value === undefined) throw new Error(`No ${what} for ${logicalId}: it was not provisioned`);
+  return value;
 }

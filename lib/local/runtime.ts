@@ -1,16 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type RunningApi, startApiGateway } from './api-gateway.js';
+import { type RunningApi, startApiGateway } from './api-gateway/server.js';
 import { DEMO_FEED, demoCatalog, flashSaleProduct, seedCatalog, seedDemoFeed } from './demo-data.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
+import { SqsEventSource } from './event-sources/sqs-poller.js';
+import { StreamEventSource } from './event-sources/stream-poller.js';
 import { LambdaHost } from './lambda-host.js';
-import { type LocalClients, localClients, provision } from './provision.js';
+import { startMessagingEmulator } from './messaging-emulator.js';
+import {
+  LOCAL_CREDENTIALS,
+  type LocalClients,
+  type LocalEndpoints,
+  localClients,
+  type ProvisionedResources,
+  provision,
+} from './provision.js';
 import { startSchedules } from './schedules.js';
-import { SqsEventSource, sqsMappingsFromTemplate } from './sqs-event-source.js';
-import { startMessagingLocal } from './sqs-s3-local.js';
-import { StreamEventSource, type StreamSourceStats, streamMappingsFromTemplate } from './stream-event-source.js';
+import { describeStack, findByHint, type StackDescription } from './stack-description.js';
+import { type LocalStatus, runtimeStatus, settle as settleSources, startProgressLog } from './status.js';
 import { synthLocal } from './synth.js';
-import { type LocalEndpoints, LocalTemplate } from './template.js';
+import { assertPortFree } from './tcp-ports.js';
+import { LOCAL_REGION } from './template.js';
 
 export interface LocalRuntimeOptions {
   /** HTTP port of the API (0 = any free port). */
@@ -20,7 +30,7 @@ export interface LocalRuntimeOptions {
   messagingPort?: number;
   /** Use an already running DynamoDB Local instead of starting one. */
   dynamoEndpoint?: string;
-  /** Seed the demo catalog (1,000 SKUs). */
+  /** Seed the demo catalog (1,000 SKUs) and the demo feed. */
   seed?: boolean;
   /** x-api-key for admin routes; a random one is generated when absent. */
   adminApiKey?: string;
@@ -35,153 +45,175 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Log queue depth and consumer concurrency every 2 s while there is work (npm start). */
   progressLog?: boolean;
+  /** Aborting it stops a start-up in progress (at the next step) and releases what it started. */
+  signal?: AbortSignal;
 }
 
-export interface LocalStatus {
-  queues: Array<{
-    queue: string;
-    function: string;
-    visible: number;
-    inFlightMessages: number;
-    concurrencyCap: number;
-    invocationsInFlight: number;
-    maxInvocationsInFlight: number;
-    invocations: number;
-  }>;
-  streams: StreamSourceStats[];
-  functions: Array<{ function: string; inFlight: number; maxInFlight: number; invocations: number; errors: number }>;
-}
+export type { LocalStatus } from './status.js';
 
 export interface LocalRuntime {
   url: string;
   adminApiKey: string;
   endpoints: LocalEndpoints;
-  template: LocalTemplate;
+  stack: StackDescription;
+  provisioned: ProvisionedResources;
   host: LambdaHost;
   api: RunningApi;
   clients: LocalClients;
   sqsSources: SqsEventSource[];
   streamSources: StreamEventSource[];
+  /** From the call to startLocalRuntime until the API port opened, ready (ms). */
+  readyMs: number;
   /** Queue depths and function concurrency, as served on GET /_local/status. */
   status(): Promise<LocalStatus>;
+  /**
+   * Resolves once every stream record written before the call has been processed and every queue
+   * is empty with no invocation in flight.
+   */
+  settle(timeoutMs?: number): Promise<void>;
   /** Physical (local) name of the first resource of `type` whose logical ID contains `hint`. */
-  resourceName(type: string, hint: string): string;
+  resourceName(type: 'AWS::DynamoDB::Table' | 'AWS::SQS::Queue' | 'AWS::S3::Bucket', hint: string): string;
+  /** URL of the first queue whose logical ID contains `hint`. */
+  queueUrl(hint: string): string;
+  /** The cloud assembly the runtime hosts (`<stackName>.template.json`, `asset.<hash>/`). */
+  assemblyDir: string;
   stop(): Promise<void>;
 }
 
+const API_HOST = '127.0.0.1';
+
 /**
- * Brings up Crest on this machine: DynamoDB Local and fauxqs, the synthesized template's tables
- * and queues, the function bundles hosted in-process, and the API on HTTP. No account, no Docker.
+ * Brings up Crest on this machine: DynamoDB Local and fauxqs, the synthesized template's tables,
+ * queues and buckets, the function bundles hosted in-process, the event sources and schedules,
+ * and last the API on HTTP, so the port opens only when every route answers as documented: the
+ * demo data seeded, the demo feed published, and nothing left for the event sources to process.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const started = performance.now();
   const log = options.log ?? (() => undefined);
+  const step = (what: string) => {
+    options.signal?.throwIfAborted();
+    log(`${((performance.now() - started) / 1000).toFixed(1)} s  ${what}`);
+  };
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    for (const s of stops.reverse()) await s().catch(() => undefined);
-    stops.length = 0;
+    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
   };
   try {
-    log('synthesizing the stack (target=local) and bundling functions…');
-    const assembly = await synthLocal({ context: options.context, outdir: options.outdir, build: options.build });
+    const port = options.port ?? 3000;
+    await assertPortFree(port, API_HOST);
 
-    let dynamoEndpoint = options.dynamoEndpoint;
-    if (!dynamoEndpoint) {
-      log('starting DynamoDB Local…');
-      const ddb = await startDynamoDbLocal({ port: options.dynamoPort });
-      stops.push(ddb.stop);
-      dynamoEndpoint = ddb.endpoint;
-    }
-    log('starting fauxqs (SQS/S3)…');
-    const messaging = await startMessagingLocal({ port: options.messagingPort });
-    stops.push(messaging.stop);
+    // Synthesis is CPU work in this process; meanwhile the emulators start in theirs.
+    step('synthesizing the stack (target=local), starting DynamoDB Local and fauxqs…');
+    const [assembly, dynamoEndpoint, messaging] = await settledAll([
+      synthLocal({ context: options.context, outdir: options.outdir, build: options.build }),
+      options.dynamoEndpoint ??
+        startDynamoDbLocal({ port: options.dynamoPort }).then((ddb) => {
+          stops.push(ddb.stop);
+          return ddb.endpoint;
+        }),
+      startMessagingEmulator({ port: options.messagingPort }).then((m) => {
+        stops.push(m.stop);
+        return m;
+      }),
+    ] as const);
 
     const endpoints: LocalEndpoints = { dynamodb: dynamoEndpoint, sqs: messaging.endpoint, s3: messaging.endpoint };
-    const template = new LocalTemplate(assembly.template, endpoints, options.namePrefix);
-    const clients = localClients(template);
-    log('provisioning tables, queues and buckets from the template…');
-    await provision(template, clients);
+    const stack = describeStack(assembly.template, { stackName: assembly.stackName, namePrefix: options.namePrefix });
+    const clients = localClients(endpoints);
+    step('provisioning tables, queues and buckets from the template…');
+    const provisioned = await provision(stack, clients);
 
     configureProcessEnv(endpoints);
     // Static feed copies are served path-style by fauxqs' S3 on this machine.
-    const staticBase = `${endpoints.s3}/${template.physicalName(staticCopiesBucket(template))}`;
-    const host = new LambdaHost(template, assembly.assemblyDir, (env) =>
-      env.FEEDS_STATIC_BASE_URL ? { ...env, FEEDS_STATIC_BASE_URL: staticBase } : env,
-    );
-    await host.loadAll();
+    const staticBase = `${endpoints.s3}/${findByHint(stack.buckets, 'StaticCopies').name}`;
+    const host = new LambdaHost(assembly.assemblyDir, (fn) => {
+      const env = Object.fromEntries(
+        Object.entries(provisioned.resolve(fn.environment) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+      );
+      return env.FEEDS_STATIC_BASE_URL ? { ...env, FEEDS_STATIC_BASE_URL: staticBase } : env;
+    });
+    step('loading the function bundles…');
+    await host.load(stack.functions);
 
-    const resourceName = (type: string, hint: string) => {
-      const found = template.ofType(type).find(([id]) => id.includes(hint));
-      if (!found) throw new Error(`No ${type} matching ${hint}`);
-      return template.physicalName(found[0]);
-    };
+    if (options.seed ?? true) {
+      // Seeded before the stream source starts (at LATEST, as the template's mapping says), like
+      // a bulk import into a table whose mapping only sees later writes: no backlog to work off.
+      // Nothing is lost by it: there is no DAX here, and until a SKU has a sold-out flag the
+      // deductions fast path reads its stock item (lambdas/adapters/cached-availability.ts).
+      step('seeding the demo catalog…');
+      const catalog = findByHint(stack.tables, 'Catalog').name;
+      const count = await seedCatalog(DynamoDBDocumentClient.from(clients.dynamodb), catalog, [...demoCatalog(), flashSaleProduct()]);
+      const feed = await seedDemoFeed(stack.api.routes, host);
+      step(`seeded ${count} catalog items; feed ${DEMO_FEED}: version ${feed.now} current, ${feed.scheduled} live in 5 minutes`);
+    }
 
-    const sqsSources = sqsMappingsFromTemplate(template, host).map((m) => new SqsEventSource(m, template, host, clients.sqs, log));
+    step('starting the event sources and schedules…');
+    const sqsSources = stack.queueMappings.map((m) => {
+      const queue = stack.queues.find((q) => q.logicalId === m.queueLogicalId);
+      if (!queue) throw new Error(`No queue ${m.queueLogicalId}`);
+      return new SqsEventSource(m, queue, provisioned.queueUrl(queue.logicalId), host.get(m.functionLogicalId), clients.sqs, log);
+    });
     for (const source of sqsSources) source.start();
     stops.push(async () => {
       await Promise.all(sqsSources.map((s) => s.stop()));
     });
-
-    const streamSources = streamMappingsFromTemplate(template).map((m) => new StreamEventSource(m, template, host, clients, log));
-    for (const source of streamSources) await source.start();
+    const streamSources = stack.streamMappings.map(
+      (m) =>
+        new StreamEventSource(m, {
+          fn: host.get(m.functionLogicalId),
+          tableName: findByLogicalId(stack.tables, m.tableLogicalId).name,
+          streamArn: provisioned.streamArn(m.tableLogicalId),
+          onFailureQueueUrl: m.onFailureQueueLogicalId ? provisioned.queueUrl(m.onFailureQueueLogicalId) : undefined,
+          streams: clients.dynamodbStreams,
+          sqs: clients.sqs,
+          log,
+        }),
+    );
     stops.push(async () => {
       await Promise.all(streamSources.map((s) => s.stop()));
     });
-
-    if (options.seed ?? true) {
-      const doc = DynamoDBDocumentClient.from(clients.dynamodb);
-      const count = await seedCatalog(doc, resourceName('AWS::DynamoDB::Table', 'Catalog'), [...demoCatalog(), flashSaleProduct()]);
-      log(`seeded ${count} catalog items`);
-    }
-
-    const status = async (): Promise<LocalStatus> => ({
-      queues: await Promise.all(
-        sqsSources.map(async (s) => {
-          const depth = await s.depth();
-          return {
-            queue: s.stats.queue,
-            function: s.stats.function,
-            visible: depth.visible,
-            inFlightMessages: depth.inFlight,
-            concurrencyCap: s.stats.concurrencyCap,
-            invocationsInFlight: s.stats.inFlight,
-            maxInvocationsInFlight: s.stats.maxInFlight,
-            invocations: s.stats.invocations,
-          };
-        }),
-      ),
-      streams: streamSources.map((s) => ({ ...s.stats })),
-      functions: host.all().map((f) => ({ function: f.logicalId, ...f.stats })),
-    });
-    if (options.progressLog) {
-      const timer = setInterval(() => {
-        void status().then(
-          (st) => {
-            for (const q of st.queues) {
-              if (q.visible + q.inFlightMessages + q.invocationsInFlight === 0) continue;
-              log(
-                `queue ${q.queue}: ${q.visible} waiting, ${q.inFlightMessages} in flight; ${q.function} ${q.invocationsInFlight}/${q.concurrencyCap} running`,
-              );
-            }
-          },
-          () => undefined,
-        );
-      }, 2000);
-      timer.unref();
-      stops.push(async () => clearInterval(timer));
-    }
-
-    const stopSchedules = startSchedules(template, host, log);
+    for (const source of streamSources) await source.start();
+    const stopSchedules = startSchedules(stack.schedules, host, log);
     stops.push(async () => stopSchedules());
 
-    const adminApiKey = options.adminApiKey ?? `local-${randomBytes(12).toString('hex')}`;
-    const api = await startApiGateway(template, host, { port: options.port ?? 3000, apiKey: adminApiKey, localStatus: status });
-    stops.push(api.close);
-    if (options.seed ?? true) {
-      const feed = await seedDemoFeed(api.url, adminApiKey);
-      log(`published feed ${DEMO_FEED}: version ${feed.now} (current) and ${feed.scheduled} (goes live in 5 minutes)`);
+    const parts = { sqsSources, streamSources, host };
+    const status = () => runtimeStatus(parts);
+    const settle = (timeoutMs?: number) => settleSources(parts, timeoutMs);
+    step('waiting for the event sources to settle…');
+    await settle();
+
+    if (options.progressLog) {
+      const stopProgress = startProgressLog(parts, log);
+      stops.push(async () => stopProgress());
     }
 
-    return { url: api.url, adminApiKey, endpoints, template, host, api, clients, sqsSources, streamSources, status, resourceName, stop };
+    options.signal?.throwIfAborted();
+    const adminApiKey = options.adminApiKey ?? `local-${randomBytes(12).toString('hex')}`;
+    const api = await startApiGateway(stack.api, host, { port, host: API_HOST, apiKey: adminApiKey, localStatus: status });
+    stops.push(api.close);
+    const readyMs = performance.now() - started;
+
+    const lists = { 'AWS::DynamoDB::Table': stack.tables, 'AWS::SQS::Queue': stack.queues, 'AWS::S3::Bucket': stack.buckets };
+    return {
+      url: api.url,
+      adminApiKey,
+      endpoints,
+      stack,
+      provisioned,
+      host,
+      api,
+      clients,
+      sqsSources,
+      streamSources,
+      readyMs,
+      status,
+      settle,
+      resourceName: (type, hint) => findByHint(lists[type], hint).name,
+      queueUrl: (hint) => provisioned.queueUrl(findByHint(stack.queues, hint).logicalId),
+      assemblyDir: assembly.assemblyDir,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -189,22 +221,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 }
 
 /**
+ * Promise.all that waits for every promise to settle before rejecting, so nothing started in
+ * parallel is still starting (and unregistered) when the failure is cleaned up.
+ */
+async function settledAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> | T[K] }): Promise<T> {
+  const results = await Promise.allSettled(promises as readonly unknown[]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function findByLogicalId<T extends { logicalId: string }>(list: readonly T[], logicalId: string): T {
+  const found = list.find((r) => r.logicalId === logicalId);
+  if (!found) throw new Error(`No resource ${logicalId}`);
+  return found;
+}
+
+/**
  * Variables every hosted function shares: region, dummy credentials and the emulator endpoints
  * (the SDK reads AWS_ENDPOINT_URL_<SERVICE> itself).
  */
 function configureProcessEnv(endpoints: LocalEndpoints): void {
-  process.env.AWS_REGION ??= 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  process.env.AWS_REGION ??= LOCAL_REGION;
+  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
-}
-
-/** The bucket holding static feed copies. */
-function staticCopiesBucket(t: LocalTemplate): string {
-  const found = t.ofType('AWS::S3::Bucket').find(([id]) => id.includes('StaticCopies'));
-  if (!found) throw new Error('Template has no static copies bucket');
-  return found[0];
 }

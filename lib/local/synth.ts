@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { createApp, STACK_NAME } from '../app.js';
-import { buildFunctions } from '../build.js';
-import { ROOT } from '../functions.js';
+import { buildFunctions } from '../build/bundle.js';
+import { ROOT } from '../build/functions.js';
 import type { CfnTemplate } from './template.js';
 
 export interface LocalAssembly {
   template: CfnTemplate;
+  /** The stack's CloudFormation name (what `AWS::StackName` resolves to). */
+  stackName: string;
   /** Directory of the cloud assembly; function assets are `asset.<hash>` folders inside it. */
   assemblyDir: string;
 }
@@ -25,5 +27,5 @@ export async function synthLocal(
   });
   const assembly = app.synth();
   const stack = assembly.getStackByName(STACK_NAME);
-  return { template: stack.template as CfnTemplate, assemblyDir: assembly.directory };
+  return { template: stack.template as CfnTemplate, stackName: stack.stackName, assemblyDir: assembly.directory };
 }

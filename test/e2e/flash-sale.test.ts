@@ -7,7 +7,8 @@ import { systemClock } from '../../lambdas/domain/clock.js';
 import type { Deduction, DeductionMessage } from '../../lambdas/domain/deductions/types.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { bootRuntime, call } from '../helpers/runtime.js';
+import { call } from '../helpers/http.js';
+import { bootRuntime } from '../helpers/runtime.js';
 
 const STOCK = 100;
 const USERS = 200;
@@ -37,10 +38,8 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
   });
   afterAll(() => runtime?.stop());
 
-  const queueUrl = () =>
-    runtime.template.queueUrl(runtime.template.ofType('AWS::SQS::Queue').find(([id]) => id.includes('DeductionsQueue'))?.[0] ?? '');
-  const dlqUrl = () =>
-    runtime.template.queueUrl(runtime.template.ofType('AWS::SQS::Queue').find(([id]) => id.includes('DeadLetters'))?.[0] ?? '');
+  const queueUrl = () => runtime.queueUrl('DeductionsQueue');
+  const dlqUrl = () => runtime.queueUrl('DeadLetters');
   const messageOf = (d: Deduction): DeductionMessage => ({
     v: 1,
     id: d.id,

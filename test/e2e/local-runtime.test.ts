@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../lib/functions.js';
+import { FUNCTIONS } from '../../lib/build/functions.js';
 import { DEMO_SKU } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { bootRuntime, call } from '../helpers/runtime.js';
+import type { CfnTemplate } from '../../lib/local/template.js';
+import { call } from '../helpers/http.js';
+import { bootRuntime } from '../helpers/runtime.js';
 
 describe('local runtime over HTTP', () => {
   let runtime: LocalRuntime;
@@ -44,7 +48,10 @@ describe('local runtime over HTTP', () => {
   });
 
   it('serves every API Gateway method in the template (parity)', async () => {
-    const methods = runtime.template.ofType('AWS::ApiGateway::Method');
+    const template = JSON.parse(
+      readFileSync(path.join(runtime.assemblyDir, `${runtime.stack.stackName}.template.json`), 'utf8'),
+    ) as CfnTemplate;
+    const methods = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method');
     expect(runtime.api.routes).toHaveLength(methods.length);
 
     for (const route of runtime.api.routes) {

@@ -2,7 +2,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCatalog, seedCatalog } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { bootRuntime, call } from '../helpers/runtime.js';
+import { call } from '../helpers/http.js';
+import { bootRuntime } from '../helpers/runtime.js';
 
 describe("Today's picks through the local runtime", () => {
   let runtime: LocalRuntime;

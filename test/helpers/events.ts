@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { proxyEvent } from '../../lib/local/api-gateway/proxy-event.js';
 
 let seq = 0;
 
-/** A REST (v1) proxy event, as API Gateway sends it. */
+/** A REST (v1) proxy event, as API Gateway sends it (built by the local gateway's builder). */
 export function apiEvent(input: {
   method?: string;
   path?: string;
@@ -13,27 +14,17 @@ export function apiEvent(input: {
   body?: unknown;
 }): APIGatewayProxyEvent {
   seq += 1;
-  const body = input.body === undefined ? null : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
-  return {
+  return proxyEvent({
+    method: input.method ?? 'GET',
     resource: input.resource ?? '/',
     path: input.path ?? '/',
-    httpMethod: input.method ?? 'GET',
-    headers: input.headers ?? {},
-    multiValueHeaders: {},
-    queryStringParameters: input.query ?? null,
-    multiValueQueryStringParameters: null,
-    pathParameters: input.pathParameters ?? null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      requestId: `req-${seq}`,
-      stage: 'test',
-      httpMethod: input.method ?? 'GET',
-      path: input.path ?? '/',
-      resourcePath: input.resource ?? '/',
-    } as APIGatewayProxyEvent['requestContext'],
-  };
+    pathParameters: input.pathParameters,
+    query: input.query,
+    headers: input.headers,
+    body: input.body === undefined ? null : typeof input.body === 'string' ? input.body : JSON.stringify(input.body),
+    stage: 'test',
+    requestId: `req-${seq}`,
+  });
 }
 
 export function lambdaContext(): Context {

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { buildFunctions } from '../../lib/build.js';
+import { buildFunctions } from '../../lib/build/bundle.js';
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 
 declare module 'vitest' {

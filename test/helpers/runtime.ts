@@ -22,10 +22,3 @@ export async function bootRuntime(options: LocalRuntimeOptions = {}): Promise<Lo
     ...options,
   });
 }
-
-/** fetch + JSON, returning status, headers and the parsed body. */
-export async function call(url: string, init: RequestInit = {}) {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type CatalogChange, type InvalidationDeps, processCatalogChanges } from '../../lambdas/domain/invalidation/process-changes.js';
-import { matchesPattern } from '../../lib/local/stream-event-source.js';
 
 let seq = 0;
 function stockChange(sku: string, version: number, quantity: number, previousQuantity?: number): CatalogChange {
@@ -115,19 +114,5 @@ describe('processCatalogChanges', () => {
     const outcome = await processCatalogChanges([stockChange('A', 1, 1), failing, stockChange('C', 1, 1)], deps);
 
     expect(outcome).toMatchObject({ processed: 1, failedAt: failing.sequenceNumber });
-  });
-});
-
-describe('matchesPattern (Lambda event filtering)', () => {
-  const pattern = { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['INFO', 'PRICE', 'STOCK'] } } } };
-
-  it('accepts records whose fields are among the listed values', () => {
-    expect(matchesPattern(pattern, { eventName: 'MODIFY', dynamodb: { NewImage: { type: { S: 'PRICE' } } } })).toBe(true);
-  });
-
-  it('rejects other item types, other events and records without the field', () => {
-    expect(matchesPattern(pattern, { eventName: 'MODIFY', dynamodb: { NewImage: { type: { S: 'FLAG' } } } })).toBe(false);
-    expect(matchesPattern(pattern, { eventName: 'REMOVE', dynamodb: { NewImage: { type: { S: 'INFO' } } } })).toBe(false);
-    expect(matchesPattern(pattern, { eventName: 'INSERT', dynamodb: {} })).toBe(false);
   });
 });

@@ -6,40 +6,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { HostedFunction, LambdaHost } from './lambda-host.js';
-import { LOCAL_REGION, type LocalTemplate } from './template.js';
-
-export interface SqsMappingSettings {
-  queueLogicalId: string;
-  functionLogicalId: string;
-  batchSize: number;
-  windowMs: number;
-  reportBatchItemFailures: boolean;
-  /** min(ScalingConfig.MaximumConcurrency, reserved concurrency). */
-  concurrency: number;
-}
-
-/** Reads every SQS event source mapping from the template. */
-export function sqsMappingsFromTemplate(t: LocalTemplate, host: LambdaHost): SqsMappingSettings[] {
-  const mappings: SqsMappingSettings[] = [];
-  for (const [, r] of t.ofType('AWS::Lambda::EventSourceMapping')) {
-    const p = r.Properties ?? {};
-    const source = (p.EventSourceArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
-    if (!source || t.resource(source).Type !== 'AWS::SQS::Queue') continue;
-    const functionLogicalId = String((p.FunctionName as { Ref?: string }).Ref);
-    const fn = host.get(functionLogicalId);
-    const maxConcurrency = Number((p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 1000);
-    mappings.push({
-      queueLogicalId: source,
-      functionLogicalId,
-      batchSize: Number(p.BatchSize ?? 10),
-      windowMs: Number(p.MaximumBatchingWindowInSeconds ?? 0) * 1000,
-      reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
-      concurrency: Math.min(maxConcurrency, fn.reservedConcurrency ?? Number.POSITIVE_INFINITY),
-    });
-  }
-  return mappings;
-}
+import type { HostedFunction } from '../lambda-host.js';
+import type { QueueDescription, QueueMapping } from '../stack-description.js';
+import { LOCAL_REGION } from '../template.js';
 
 export interface SqsSourceStats {
   queue: string;
@@ -62,25 +31,23 @@ export interface SqsSourceStats {
 export class SqsEventSource {
   private running = false;
   private workers: Promise<void>[] = [];
-  private readonly fn: HostedFunction;
-  private readonly queueUrl: string;
-  private readonly queueArn: string;
   readonly stats: SqsSourceStats;
 
+  /**
+   * @param queueUrl the URL the emulator issued for the mapping's queue.
+   */
   constructor(
-    readonly settings: SqsMappingSettings,
-    t: LocalTemplate,
-    host: LambdaHost,
+    readonly mapping: QueueMapping,
+    private readonly queue: QueueDescription,
+    private readonly queueUrl: string,
+    private readonly fn: HostedFunction,
     private readonly sqs: SQSClient,
     private readonly log: (line: string) => void = () => undefined,
   ) {
-    this.fn = host.get(settings.functionLogicalId);
-    this.queueUrl = t.queueUrl(settings.queueLogicalId);
-    this.queueArn = t.arn(settings.queueLogicalId);
     this.stats = {
-      queue: t.physicalName(settings.queueLogicalId),
-      function: settings.functionLogicalId,
-      concurrencyCap: settings.concurrency,
+      queue: queue.name,
+      function: mapping.functionLogicalId,
+      concurrencyCap: mapping.concurrency,
       inFlight: 0,
       maxInFlight: 0,
       invocations: 0,
@@ -91,7 +58,7 @@ export class SqsEventSource {
 
   start(): void {
     this.running = true;
-    this.workers = Array.from({ length: this.settings.concurrency }, () => this.work());
+    this.workers = Array.from({ length: this.mapping.concurrency }, () => this.work());
   }
 
   async stop(): Promise<void> {
@@ -130,13 +97,13 @@ export class SqsEventSource {
   private async collect(): Promise<Message[]> {
     const batch: Message[] = [];
     let closesAt = 0;
-    while (this.running && batch.length < this.settings.batchSize) {
+    while (this.running && batch.length < this.mapping.batchSize) {
       const remaining = closesAt ? closesAt - Date.now() : 1000;
       if (closesAt && remaining <= 0) break;
       const out = await this.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: this.queueUrl,
-          MaxNumberOfMessages: Math.min(10, this.settings.batchSize - batch.length),
+          MaxNumberOfMessages: Math.min(10, this.mapping.batchSize - batch.length),
           WaitTimeSeconds: batch.length === 0 ? 1 : 0,
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
@@ -144,7 +111,7 @@ export class SqsEventSource {
       );
       const received = out.Messages ?? [];
       batch.push(...received);
-      if (batch.length > 0 && !closesAt) closesAt = Date.now() + this.settings.windowMs;
+      if (batch.length > 0 && !closesAt) closesAt = Date.now() + this.mapping.windowMs;
       if (received.length === 0 && batch.length > 0)
         await new Promise((r) => setTimeout(r, Math.min(25, Math.max(0, closesAt - Date.now()))));
     }
@@ -166,7 +133,7 @@ export class SqsEventSource {
         messageAttributes: {},
         md5OfBody: m.MD5OfBody ?? '',
         eventSource: 'aws:sqs',
-        eventSourceARN: this.queueArn,
+        eventSourceARN: this.queue.arn,
         awsRegion: LOCAL_REGION,
       })),
     };
@@ -199,7 +166,7 @@ export class SqsEventSource {
 
   /** Lambda's partial-batch rules: an unknown or empty itemIdentifier fails the whole batch. */
   private failures(batch: Message[], result: SQSBatchResponse | undefined): Set<string> {
-    if (!this.settings.reportBatchItemFailures || !result?.batchItemFailures?.length) return new Set();
+    if (!this.mapping.reportBatchItemFailures || !result?.batchItemFailures?.length) return new Set();
     const ids = new Set(batch.map((m) => m.MessageId ?? ''));
     const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
     for (const id of failed) if (!id || !ids.has(id)) return ids;

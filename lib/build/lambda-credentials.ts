@@ -1,5 +1,5 @@
 /**
- * Bundle-time stand-in for `@aws-sdk/credential-provider-node` (see lib/build.ts `alias`).
+ * Bundle-time stand-in for `@aws-sdk/credential-provider-node` (see lib/build/bundle.ts `alias`).
  *
  * Lambda always hands a function its role's credentials in AWS_ACCESS_KEY_ID /
  * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN

@@ -36,8 +36,8 @@ async function buildFunction(name: FunctionName): Promise<BundleReport> {
     mainFields: ['module', 'main'],
     metafile: true,
     legalComments: 'none',
-    // Functions get credentials from the environment only: see lambdas/shared/lambda-credentials.ts.
-    alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, 'lambdas', 'shared', 'lambda-credentials.ts') },
+    // Functions get credentials from the environment only: see lib/build/lambda-credentials.ts.
+    alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, 'lib', 'build', 'lambda-credentials.ts') },
     logLevel: 'error',
     // Some bundled CommonJS dependencies call require() for Node built-ins.
     banner: {

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { GATEWAY_ERRORS, type GatewayError, gatewayResponseHeaders } from '../../gateway-responses.js';
+import type { ApiDescription, Route, StageSettings } from '../stack-description.js';
+import { PortInUseError } from '../tcp-ports.js';
+import { proxyEvent } from './proxy-event.js';
+import { parseRequestTarget, RouteTable } from './route-table.js';
+import { TokenBucket } from './throttle.js';
+
+/**
+ * REST API quotas the gateway enforces: a 10 MB payload and a 29 s integration timeout
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html).
+ */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
+/** The functions the gateway integrates with, by logical ID (the LambdaHost). */
+export interface Integrations {
+  get(logicalId: string): { invoke(event: unknown): Promise<unknown> };
+}
+
+export interface ApiGatewayOptions {
+  port: number;
+  host?: string;
+  /** The value clients send as x-api-key on routes that require a key. */
+  apiKey: string;
+  /** Serves GET /_local/status (local only: queue depths, concurrency). */
+  localStatus?: () => Promise<unknown>;
+  /** For tests: a smaller payload limit or integration timeout. */
+  maxPayloadBytes?: number;
+  integrationTimeoutMs?: number;
+}
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  routes: readonly Route[];
+  stage: StageSettings;
+  close(): Promise<void>;
+}
+
+const INTEGRATION_TIMED_OUT = Symbol('integration timed out');
+
+/**
+ * Serves the stack's API Gateway methods over HTTP by invoking the hosted functions with REST (v1)
+ * proxy events, and answers what API Gateway itself answers, as lib/gateway-responses.ts declares
+ * it for AWS (status, code, message, headers): 404 for no route, 403 without the API key, 400
+ * without a required header, 429 with Retry-After past the stage throttle, 413 past 10 MB (the
+ * body is counted as it arrives, never buffered beyond the limit), 502 when the function fails
+ * or times out, 504 past the 29 s integration timeout.
+ */
+export async function startApiGateway(api: ApiDescription, functions: Integrations, options: ApiGatewayOptions): Promise<RunningApi> {
+  const routes = new RouteTable(api.routes);
+  const bucket = new TokenBucket(api.stage.rateLimit, api.stage.burstLimit);
+  const maxPayload = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+
+  const server = http.createServer((req, res) => {
+    const requestId = randomUUID();
+    req.on('error', () => undefined); // a client that goes away mid-body is not our failure
+    const refuse = () => {
+      send(res, gatewayError(GATEWAY_ERRORS.requestTooLarge, requestId));
+      // Read on and discard (never keep) what the client still sends: closing the connection
+      // under a client that is still writing resets it before it reads the answer.
+      req.removeAllListeners('data');
+      req.resume();
+    };
+    if (Number(req.headers['content-length'] ?? 0) > maxPayload) return refuse();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxPayload) {
+        chunks.length = 0;
+        refuse();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (res.headersSent) return;
+      const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : null;
+      handle(req, body, requestId).then(
+        (result) => send(res, result),
+        (error: unknown) => {
+          console.error('[local] gateway error:', error);
+          send(res, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error'));
+        },
+      );
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function handle(req: http.IncomingMessage, body: string | null, requestId: string): Promise<APIGatewayProxyResult> {
+    const { path, query } = parseRequestTarget(req.url ?? '/');
+    const method = req.method ?? 'GET';
+    if (options.localStatus && method === 'GET' && path === '/_local/status') {
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(await options.localStatus()) };
+    }
+    if (!bucket.take()) return gatewayError(GATEWAY_ERRORS.throttled, requestId, 'Too Many Requests');
+    const match = routes.match(method, path);
+    if (!match) return gatewayError(GATEWAY_ERRORS.routeNotFound, requestId, 'Missing Authentication Token');
+    const { route, pathParameters } = match;
+    if (route.apiKeyRequired && req.headers['x-api-key'] !== options.apiKey) {
+      return gatewayError(GATEWAY_ERRORS.invalidApiKey, requestId, 'Forbidden');
+    }
+    const missing = route.requiredHeaders.filter((h) => req.headers[h.toLowerCase()] === undefined);
+    if (missing.length) {
+      return gatewayError(GATEWAY_ERRORS.badRequestParameters, requestId, `Missing required request parameters: [${missing.join(', ')}]`);
+    }
+    const event = proxyEvent({
+      method: route.method,
+      resource: route.resourcePath,
+      path,
+      pathParameters,
+      headers: pairs(req.rawHeaders),
+      query,
+      body,
+      stage: api.stage.stageName,
+      requestId,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      protocol: `HTTP/${req.httpVersion}`,
+    });
+    const result = await invokeWithin(functions.get(route.functionLogicalId), event, integrationTimeoutMs).catch((error: Error) => error);
+    if (result === INTEGRATION_TIMED_OUT) return gatewayError(GATEWAY_ERRORS.integrationTimeout, requestId);
+    // A function error, a function timeout or a malformed answer: API Gateway answers 502
+    // (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
+    if (result instanceof Error || !isProxyResult(result)) {
+      const why = result instanceof Error ? `${result.name}: ${result.message}` : 'malformed Lambda proxy response';
+      console.error(`[local] ${route.method} ${route.resourcePath}: ${why}`);
+      return gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error');
+    }
+    return { ...result, headers: { ...result.headers, 'x-amzn-requestid': requestId } };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port) : error));
+    server.listen(options.port, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    routes: api.routes,
+    stage: api.stage,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function invokeWithin(
+  fn: { invoke(event: unknown): Promise<unknown> },
+  event: APIGatewayProxyEvent,
+  timeoutMs: number,
+): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<typeof INTEGRATION_TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(INTEGRATION_TIMED_OUT), timeoutMs);
+  });
+  const invocation = fn.invoke(event);
+  try {
+    return await Promise.race([invocation, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    invocation.catch(() => undefined);
+  }
+}
+
+function pairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}
+
+function isProxyResult(value: unknown): value is APIGatewayProxyResult {
+  return typeof value === 'object' && value !== null && typeof (value as APIGatewayProxyResult).statusCode === 'number';
+}
+
+/**
+ * A gateway error as AWS renders the GatewayResponse: the status, Crest's error body with the
+ * fixed message or the gateway's own (`$context.error.messageString`), and the declared headers.
+ */
+export function gatewayError(error: GatewayError, requestId: string, gatewayMessage = ''): APIGatewayProxyResult {
+  return {
+    statusCode: error.status,
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': error.type,
+      ...gatewayResponseHeaders(error),
+    },
+    body: JSON.stringify({ error: { code: error.code, message: error.message ?? gatewayMessage }, requestId }),
+  };
+}
+
+function send(res: http.ServerResponse, result: APIGatewayProxyResult): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  res.writeHead(result.statusCode, headers);
+  res.end(result.statusCode === 304 ? undefined : body);
+}

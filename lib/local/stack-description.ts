@@ -1,0 +1,406 @@
+import type { AttributeDefinition, KeySchemaElement, Projection, StreamViewType } from '@aws-sdk/client-dynamodb';
+import { type CfnResource, type CfnTemplate, type IntrinsicValues, LOCAL_ACCOUNT, LOCAL_REGION, referencedLogicalId } from './template.js';
+
+/**
+ * The template, read once, as read-only descriptions of what the local runtime hosts: resources
+ * to provision, functions to load, API routes and stage, event source mappings and schedules.
+ * Every other module of the local runtime consumes these; none reads the template itself.
+ */
+export interface StackDescription {
+  readonly stackName: string;
+  readonly tables: readonly TableDescription[];
+  readonly queues: readonly QueueDescription[];
+  readonly buckets: readonly BucketDescription[];
+  /** Crest's functions (CDK's own helper functions have no bundle of ours and are not hosted). */
+  readonly functions: readonly FunctionDescription[];
+  readonly api: ApiDescription;
+  readonly queueMappings: readonly QueueMapping[];
+  readonly streamMappings: readonly StreamMapping[];
+  readonly schedules: readonly ScheduleDescription[];
+}
+
+/** A resource's local identity: the logical ID, and the physical name and ARN it gets here. */
+export interface ResourceIdentity {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+}
+
+export interface TableDescription extends ResourceIdentity {
+  readonly keySchema: readonly KeySchemaElement[];
+  readonly attributeDefinitions: readonly AttributeDefinition[];
+  readonly globalSecondaryIndexes: readonly { indexName: string; keySchema: KeySchemaElement[]; projection: Projection }[];
+  readonly streamViewType?: StreamViewType;
+  readonly timeToLiveAttribute?: string;
+}
+
+export interface QueueDescription extends ResourceIdentity {
+  /** CreateQueue attributes from the template (the redrive policy names the DLQ by its local ARN). */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Logical ID of the dead-letter queue, which must exist first. */
+  readonly deadLetterQueue?: string;
+}
+
+export type BucketDescription = ResourceIdentity;
+
+export interface FunctionDescription extends ResourceIdentity {
+  /** Bundle file (without .mjs) and export, from `Handler: file.export`. */
+  readonly handlerFile: string;
+  readonly handlerExport: string;
+  /** Folder of the bundle inside the cloud assembly (`asset.<hash>`). */
+  readonly assetPath: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly reservedConcurrency?: number;
+  /** The template's values; queue URLs among them are known only once provisioned. */
+  readonly environment: Readonly<Record<string, unknown>>;
+}
+
+/** One API Gateway method with a Lambda proxy integration. */
+export interface Route {
+  readonly method: string;
+  /** Resource path with parameters, e.g. /v1/products/{sku}. */
+  readonly resourcePath: string;
+  readonly segments: readonly string[];
+  readonly functionLogicalId: string;
+  readonly apiKeyRequired: boolean;
+  readonly requiredHeaders: readonly string[];
+}
+
+export interface StageSettings {
+  readonly stageName: string;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export interface ApiDescription {
+  readonly routes: readonly Route[];
+  readonly stage: StageSettings;
+}
+
+/** An SQS event source mapping. */
+export interface QueueMapping {
+  readonly queueLogicalId: string;
+  readonly functionLogicalId: string;
+  readonly batchSize: number;
+  readonly windowMs: number;
+  readonly reportBatchItemFailures: boolean;
+  /** min(ScalingConfig.MaximumConcurrency, reserved concurrency): the SQS poller ignores the latter. */
+  readonly concurrency: number;
+}
+
+/** A DynamoDB Streams event source mapping. */
+export interface StreamMapping {
+  readonly tableLogicalId: string;
+  readonly functionLogicalId: string;
+  readonly batchSize: number;
+  readonly startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  readonly bisectOnError: boolean;
+  /** -1: retry until the record expires. */
+  readonly maxRetries: number;
+  /** -1: no maximum age. */
+  readonly maxRecordAgeMs: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly onFailureQueueLogicalId?: string;
+  /** Parsed FilterCriteria patterns; empty = every record. */
+  readonly patterns: readonly unknown[];
+}
+
+/** An EventBridge rule with a `rate(...)` schedule. (cron() rules are not hosted locally.) */
+export interface ScheduleDescription extends ResourceIdentity {
+  readonly periodMs: number;
+  readonly targetFunctionIds: readonly string[];
+}
+
+export interface DescribeOptions {
+  /** The CloudFormation stack name (what `AWS::StackName` resolves to). */
+  stackName: string;
+  /**
+   * Prepended to every physical name, so several runtimes (parallel test files) can share one
+   * DynamoDB Local / fauxqs without colliding.
+   */
+  namePrefix?: string;
+}
+
+type Props = Record<string, unknown>;
+
+/** Reads the template into a StackDescription (deeply frozen). */
+export function describeStack(template: CfnTemplate, options: DescribeOptions): StackDescription {
+  const resources = Object.entries(template.Resources);
+  const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+  const identity = (logicalId: string, r: CfnResource): ResourceIdentity => {
+    const name = physicalName(logicalId, r.Type, options.namePrefix ?? '');
+    return { logicalId, name, arn: localArn(r.Type, name) };
+  };
+  const arnOf = (logicalId: string) => {
+    const r = template.Resources[logicalId];
+    if (!r) throw new Error(`Template has no resource ${logicalId}`);
+    return identity(logicalId, r).arn;
+  };
+
+  const functions = ofType('AWS::Lambda::Function')
+    .filter(([, r]) => isCrestFunction(r))
+    .map(([id, r]) => describeFunction(identity(id, r), r.Properties ?? {}, r.Metadata ?? {}));
+  const hosted = new Map(functions.map((f) => [f.logicalId, f]));
+  const functionId = (value: unknown, where: string): string => {
+    const id = referencedLogicalId(value);
+    if (!id || !hosted.has(id)) throw new Error(`${where} names no function of this stack's bundles (${JSON.stringify(value)})`);
+    return id;
+  };
+
+  const queueMappings: QueueMapping[] = [];
+  const streamMappings: StreamMapping[] = [];
+  for (const [id, r] of ofType('AWS::Lambda::EventSourceMapping')) {
+    const p = r.Properties ?? {};
+    const source = referencedLogicalId(p.EventSourceArn);
+    const sourceType = source ? template.Resources[source]?.Type : undefined;
+    const fn = functionId(p.FunctionName, `Event source mapping ${id}`);
+    const reportBatchItemFailures = ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures');
+    if (source && sourceType === 'AWS::SQS::Queue') {
+      const maxConcurrency = Number((p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 1000);
+      queueMappings.push({
+        queueLogicalId: source,
+        functionLogicalId: fn,
+        batchSize: Number(p.BatchSize ?? 10),
+        windowMs: Number(p.MaximumBatchingWindowInSeconds ?? 0) * 1000,
+        reportBatchItemFailures,
+        concurrency: Math.min(maxConcurrency, hosted.get(fn)?.reservedConcurrency ?? Number.POSITIVE_INFINITY),
+      });
+    } else if (source && sourceType === 'AWS::DynamoDB::Table') {
+      const destination = (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+      const filters = (p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? [];
+      streamMappings.push({
+        tableLogicalId: source,
+        functionLogicalId: fn,
+        batchSize: Number(p.BatchSize ?? 100),
+        startingPosition: p.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST',
+        bisectOnError: p.BisectBatchOnFunctionError === true,
+        maxRetries: p.MaximumRetryAttempts === undefined ? -1 : Number(p.MaximumRetryAttempts),
+        maxRecordAgeMs: p.MaximumRecordAgeInSeconds === undefined ? -1 : Number(p.MaximumRecordAgeInSeconds) * 1000,
+        reportBatchItemFailures,
+        onFailureQueueLogicalId: referencedLogicalId(destination),
+        patterns: filters.map((f) => JSON.parse(f.Pattern) as unknown),
+      });
+    } else {
+      throw new Error(`Event source mapping ${id}: the local runtime hosts SQS and DynamoDB Streams sources only`);
+    }
+  }
+
+  const schedules: ScheduleDescription[] = [];
+  for (const [id, r] of ofType('AWS::Events::Rule')) {
+    const periodMs = rateMs(String(r.Properties?.ScheduleExpression ?? ''));
+    if (!periodMs || r.Properties?.State === 'DISABLED') continue;
+    const targets = (r.Properties?.Targets as Array<{ Arn?: unknown }> | undefined) ?? [];
+    schedules.push({ ...identity(id, r), periodMs, targetFunctionIds: targets.map((t) => functionId(t.Arn, `Rule ${id}`)) });
+  }
+
+  return deepFreeze({
+    stackName: options.stackName,
+    tables: ofType('AWS::DynamoDB::Table').map(([id, r]) => describeTable(identity(id, r), r.Properties ?? {})),
+    queues: ofType('AWS::SQS::Queue').map(([id, r]) => describeQueue(identity(id, r), r.Properties ?? {}, arnOf)),
+    buckets: ofType('AWS::S3::Bucket').map(([id, r]) => identity(id, r)),
+    functions,
+    api: {
+      routes: describeRoutes(template, (v) => functionId(v, 'An API method')),
+      stage: describeStage(ofType('AWS::ApiGateway::Stage')),
+    },
+    queueMappings,
+    streamMappings,
+    schedules,
+  });
+}
+
+/**
+ * The first resource in `list` whose logical ID contains `hint` (logical IDs carry construct
+ * paths, e.g. `CatalogTable…`, `StockDeductionsDeadLetters…`).
+ */
+export function findByHint<T extends ResourceIdentity>(list: readonly T[], hint: string): T {
+  const found = list.find((r) => r.logicalId.includes(hint));
+  if (!found) throw new Error(`No resource whose logical ID contains "${hint}" (have: ${list.map((r) => r.logicalId).join(', ')})`);
+  return found;
+}
+
+/**
+ * What `Ref` / `Fn::GetAtt` mean for this stack on this machine. Queue URLs and stream ARNs are
+ * issued by the emulators, so they come from what was provisioned (see provision.ts).
+ */
+export function stackIntrinsics(
+  stack: StackDescription,
+  issued: { queueUrl(logicalId: string): string; streamArn(logicalId: string): string },
+): IntrinsicValues {
+  const all = new Map<string, { type: string; identity: ResourceIdentity }>();
+  for (const [type, list] of [
+    ['AWS::DynamoDB::Table', stack.tables],
+    ['AWS::SQS::Queue', stack.queues],
+    ['AWS::S3::Bucket', stack.buckets],
+    ['AWS::Lambda::Function', stack.functions],
+  ] as const) {
+    for (const identity of list) all.set(identity.logicalId, { type, identity });
+  }
+  return {
+    stackName: stack.stackName,
+    attribute(logicalId, attribute) {
+      const found = all.get(logicalId);
+      if (!found) throw new Error(`Local runtime cannot resolve a reference to ${logicalId}`);
+      const { type, identity } = found;
+      if (attribute === 'Arn') return identity.arn;
+      if (type === 'AWS::SQS::Queue' && (attribute === 'Ref' || attribute === 'QueueUrl')) return issued.queueUrl(logicalId);
+      if (type === 'AWS::SQS::Queue' && attribute === 'QueueName') return identity.name;
+      if (type === 'AWS::DynamoDB::Table' && attribute === 'StreamArn') return issued.streamArn(logicalId);
+      if (type === 'AWS::S3::Bucket' && attribute === 'RegionalDomainName') return `${identity.name}.s3.localhost`;
+      if (attribute === 'Ref') return identity.name;
+      throw new Error(`Local runtime cannot resolve Fn::GetAtt ${logicalId}.${attribute}`);
+    },
+  };
+}
+
+/** Parses EventBridge `rate(N minute|minutes|hour|hours|day|days)` into milliseconds. */
+export function rateMs(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
+  if (!match) return undefined;
+  const unit =
+    { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 }[match[2] as string] ?? 0;
+  return Number(match[1]) * unit;
+}
+
+/** Local physical name: the logical ID behind the prefix (bucket names lower-cased, as S3 requires). */
+function physicalName(logicalId: string, type: string, prefix: string): string {
+  return type === 'AWS::S3::Bucket' ? `${prefix}${logicalId}`.toLowerCase() : `${prefix}${logicalId}`;
+}
+
+function localArn(type: string, name: string): string {
+  switch (type) {
+    case 'AWS::DynamoDB::Table':
+      return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
+    case 'AWS::SQS::Queue':
+      return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
+    case 'AWS::S3::Bucket':
+      return `arn:aws:s3:::${name}`;
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+    case 'AWS::Events::Rule':
+      return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`;
+    default:
+      return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${type}/${name}`;
+  }
+}
+
+/** Crest's functions are `index.handler` in an asset folder of ours; CDK's helpers are not. */
+function isCrestFunction(r: CfnResource): boolean {
+  return r.Properties?.Handler === 'index.handler' && typeof r.Metadata?.['aws:asset:path'] === 'string';
+}
+
+function describeFunction(identity: ResourceIdentity, p: Props, metadata: Props): FunctionDescription {
+  const [handlerFile, handlerExport] = String(p.Handler).split('.') as [string, string];
+  return {
+    ...identity,
+    handlerFile,
+    handlerExport,
+    assetPath: String(metadata['aws:asset:path']),
+    timeoutSeconds: Number(p.Timeout ?? 3),
+    memoryMb: Number(p.MemorySize ?? 128),
+    reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions),
+    environment: ((p.Environment as { Variables?: Props } | undefined)?.Variables ?? {}) as Props,
+  };
+}
+
+function describeTable(identity: ResourceIdentity, p: Props): TableDescription {
+  const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+  const stream = p.StreamSpecification as { StreamViewType?: StreamViewType } | undefined;
+  return {
+    ...identity,
+    keySchema: p.KeySchema as KeySchemaElement[],
+    attributeDefinitions: p.AttributeDefinitions as AttributeDefinition[],
+    globalSecondaryIndexes: ((p.GlobalSecondaryIndexes as Props[] | undefined) ?? []).map((g) => ({
+      indexName: String(g.IndexName),
+      keySchema: g.KeySchema as KeySchemaElement[],
+      projection: g.Projection as Projection,
+    })),
+    streamViewType: stream?.StreamViewType,
+    timeToLiveAttribute: ttl?.Enabled ? ttl.AttributeName : undefined,
+  };
+}
+
+const QUEUE_ATTRIBUTES = [
+  'VisibilityTimeout',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+];
+
+function describeQueue(identity: ResourceIdentity, p: Props, arnOf: (logicalId: string) => string): QueueDescription {
+  const attributes: Record<string, string> = {};
+  for (const key of QUEUE_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = String(p[key]);
+  const redrive = p.RedrivePolicy as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown } | undefined;
+  const deadLetterQueue = referencedLogicalId(redrive?.deadLetterTargetArn);
+  if (redrive && deadLetterQueue) {
+    attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: arnOf(deadLetterQueue), maxReceiveCount: redrive.maxReceiveCount });
+  }
+  return { ...identity, attributes, deadLetterQueue };
+}
+
+function describeRoutes(template: CfnTemplate, functionId: (value: unknown) => string): Route[] {
+  const pathOf = (resourceRef: unknown): string => {
+    const ref = (resourceRef as { Ref?: string }).Ref;
+    if (!ref) return ''; // Fn::GetAtt [RestApi, RootResourceId]
+    const r = template.Resources[ref];
+    if (r?.Type !== 'AWS::ApiGateway::Resource') throw new Error(`Unknown API resource ${ref}`);
+    return `${pathOf(r.Properties?.ParentId)}/${String(r.Properties?.PathPart)}`;
+  };
+  const routes: Route[] = [];
+  for (const m of Object.values(template.Resources)) {
+    if (m.Type !== 'AWS::ApiGateway::Method') continue;
+    const p = m.Properties ?? {};
+    const integration = p.Integration as { Type?: string; Uri?: unknown } | undefined;
+    if (integration?.Type !== 'AWS_PROXY') continue;
+    const resourcePath = pathOf(p.ResourceId) || '/';
+    const requestParameters = (p.RequestParameters ?? {}) as Record<string, boolean>;
+    routes.push({
+      method: String(p.HttpMethod),
+      resourcePath,
+      segments: resourcePath.split('/').filter(Boolean),
+      functionLogicalId: functionId(findFunctionArn(integration.Uri)),
+      apiKeyRequired: p.ApiKeyRequired === true,
+      requiredHeaders: Object.entries(requestParameters)
+        .filter(([k, required]) => required && k.startsWith('method.request.header.'))
+        .map(([k]) => k.slice('method.request.header.'.length)),
+    });
+  }
+  return routes;
+}
+
+/** The `Fn::GetAtt [fn, Arn]` inside an integration URI's `Fn::Join`. */
+function findFunctionArn(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(findFunctionArn).find((v) => v !== undefined);
+  if (value && typeof value === 'object') {
+    const getAtt = (value as Props)['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt[1] === 'Arn') return value;
+    return Object.values(value)
+      .map(findFunctionArn)
+      .find((v) => v !== undefined);
+  }
+  return undefined;
+}
+
+function describeStage(stages: Array<[string, CfnResource]>): StageSettings {
+  const [[, stage] = []] = stages;
+  const settings = ((stage?.Properties?.MethodSettings as Props[] | undefined) ?? []).find(
+    (s) => s.HttpMethod === '*' && s.ResourcePath === '/*',
+  );
+  return {
+    stageName: String(stage?.Properties?.StageName ?? 'local'),
+    rateLimit: Number(settings?.ThrottlingRateLimit ?? 10_000),
+    burstLimit: Number(settings?.ThrottlingBurstLimit ?? 5_000),
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
