@@ -50,7 +50,10 @@ export class TodaysPicks extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 's3/',
-      lifecycleRules: [{ prefix: 'feeds/', expiration: Duration.days(2) }],
+      // Expire only what the scheduler has marked superseded (a version pruned after it stopped
+      // being current): the current version's pages and every current.json are written once and
+      // must outlive any age limit. See FeedUpkeep and S3StaticCopies.setSuperseded.
+      lifecycleRules: [{ prefix: 'feeds/', tagFilters: { superseded: 'true' }, expiration: Duration.days(2) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -115,8 +118,10 @@ export class TodaysPicks extends Construct {
       description: 'Every minute: move feeds/{feedId}/current.json to the current version and keep it from expiring',
       memorySize: 512,
       timeout: Duration.seconds(50),
-      environment: { ...env, FEEDS_BUCKET: this.bucket.bucketName },
+      // The local runtime's S3 emulator has no object tagging (it would store the request as the object).
+      environment: { ...env, FEEDS_BUCKET: this.bucket.bucketName, ...(props.target === 'local' ? { FEEDS_STATIC_TAGGING: 'off' } : {}) },
     }).bindTable(this.table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], 'FEEDS_TABLE');
+    // grantPut includes s3:PutObjectTagging, which marks superseded pages for the lifecycle rule.
     this.bucket.grantPut(scheduler.fn, 'feeds/*');
     for (const fn of [admin, scheduler]) {
       suppress(fn.role, 'IAM5', 'Writes static copies under the feeds/ prefix of its own bucket only (feeds/*).', [

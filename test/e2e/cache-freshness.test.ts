@@ -4,8 +4,8 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { productKey, productPk } from '../../lambdas/adapters/catalog-items.js';
-import { DaxWriteThroughRefresher, SOLD_OUT_SK } from '../../lambdas/adapters/dynamo-invalidation.js';
+import { productKey, productPk, soldOutFlagFromItem, soldOutFlagKey, storedImage } from '../../lambdas/adapters/catalog-items.js';
+import { DaxWriteThroughRefresher } from '../../lambdas/adapters/dynamo-invalidation.js';
 import { defaultProductDetailOptions } from '../../lambdas/domain/product/product-detail.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
@@ -39,7 +39,7 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
       body: JSON.stringify(body),
     });
   const flag = async (sku: string) =>
-    (await doc.send(new GetCommand({ TableName: table, Key: { pk: productPk(sku), sk: SOLD_OUT_SK } }))).Item;
+    soldOutFlagFromItem((await doc.send(new GetCommand({ TableName: table, Key: soldOutFlagKey(sku) }))).Item);
 
   it(`shows a price change on GET /v1/products/{sku} within the documented bound (${PRICE_BOUND_MS} ms)`, async () => {
     const before = await call(`${runtime.url}/v1/products/FRESH-1`);
@@ -146,20 +146,8 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
     await source?.drain();
     const recordsBefore = source?.stats.records;
 
-    const refreshed = await refresher.refresh({
-      sequenceNumber: '1',
-      sku: 'FRESH-3',
-      kind: 'stock',
-      version: Number(current.version),
-      item: current,
-    });
-    const stale = await refresher.refresh({
-      sequenceNumber: '0',
-      sku: 'FRESH-3',
-      kind: 'stock',
-      version: 1,
-      item: { ...current, version: 1, quantity: 999 },
-    });
+    const refreshed = await refresher.refresh(storedImage(current), Number(current.version));
+    const stale = await refresher.refresh(storedImage({ ...current, version: 1, quantity: 999 }), 1);
     await source?.drain();
 
     expect(refreshed).toBe('refreshed');

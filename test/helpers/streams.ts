@@ -1,0 +1,35 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { TestResources } from './tables.js';
+
+/** Every record of `table`'s stream so far, in the shape Lambda delivers them. */
+export async function streamRecords(resources: TestResources, table: string): Promise<DynamoDBRecord[]> {
+  const streams = new DynamoDBStreamsClient({
+    endpoint: resources.endpoints.dynamodb,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const arn = (await resources.clients.dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
+  const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
+  const records: DynamoDBRecord[] = [];
+  for (const shard of shards) {
+    let iterator = (
+      await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
+    ).ShardIterator;
+    for (let page = 0; iterator && page < 50; page++) {
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      for (const r of out.Records ?? []) {
+        records.push({
+          eventID: r.eventID,
+          eventName: r.eventName as DynamoDBRecord['eventName'],
+          eventSource: 'aws:dynamodb',
+          dynamodb: r.dynamodb as never,
+        });
+      }
+      if ((out.Records ?? []).length === 0) break;
+      iterator = out.NextShardIterator;
+    }
+  }
+  return records;
+}
