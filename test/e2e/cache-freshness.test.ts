@@ -1,8 +1,5 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productKey, productPk, soldOutFlagFromItem, soldOutFlagKey, storedImage } from '../../lambdas/adapters/catalog-items.js';
 import { DaxWriteThroughRefresher } from '../../lambdas/adapters/dynamo-invalidation.js';
@@ -10,6 +7,7 @@ import { defaultProductDetailOptions } from '../../lambdas/domain/product/produc
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
 import { bootRuntime, call } from '../helpers/runtime.js';
+import { streamRecords } from '../helpers/streams.js';
 
 const PRICE_BOUND_MS = defaultProductDetailOptions.cacheTtlMs.price;
 
@@ -111,7 +109,7 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
     for (const quantity of [4, 0, 0, 2, 0, 9, 0]) await admin('STREAM-1/stock', { quantity });
     await runtime.streamSources[0]?.drain();
     const settled = await flag('STREAM-1');
-    const records = (await streamRecords()).filter(
+    const records = (await streamRecords(runtime.endpoints.dynamodb, table)).filter(
       (r) => r.dynamodb?.Keys?.pk?.S === productPk('STREAM-1') && r.dynamodb?.Keys?.sk?.S === 'STOCK',
     );
     const fn = runtime.host.get(runtime.streamSources[0]?.settings.functionLogicalId ?? '');
@@ -155,38 +153,4 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
     expect(source?.stats.records).toBe(recordsBefore);
     expect((await doc.send(new GetCommand({ TableName: table, Key: productKey('FRESH-3', 'stock') }))).Item).toEqual(current);
   });
-
-  /** Every record of the catalog stream so far, in Lambda's record shape. */
-  async function streamRecords(): Promise<DynamoDBRecord[]> {
-    const streams = new DynamoDBStreamsClient({
-      endpoint: runtime.endpoints.dynamodb,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const arn = (await runtime.clients.dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
-    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
-    const records: DynamoDBRecord[] = [];
-    for (const shard of shards) {
-      let iterator = (
-        await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
-      ).ShardIterator;
-      for (let page = 0; iterator && page < 50; page++) {
-        const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        for (const r of out.Records ?? []) {
-          records.push({
-            eventID: r.eventID,
-            eventName: r.eventName as DynamoDBRecord['eventName'],
-            eventSource: 'aws:dynamodb',
-            dynamodb: {
-              ...r.dynamodb,
-              ApproximateCreationDateTime: Math.floor((r.dynamodb?.ApproximateCreationDateTime?.getTime() ?? 0) / 1000),
-            } as never,
-          });
-        }
-        if ((out.Records ?? []).length === 0) break;
-        iterator = out.NextShardIterator;
-      }
-    }
-    return records;
-  }
 });

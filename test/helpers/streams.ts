@@ -1,16 +1,12 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { TestResources } from './tables.js';
 
-/** Every record of `table`'s stream so far, in the shape Lambda delivers them. */
-export async function streamRecords(resources: TestResources, table: string): Promise<DynamoDBRecord[]> {
-  const streams = new DynamoDBStreamsClient({
-    endpoint: resources.endpoints.dynamodb,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const arn = (await resources.clients.dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
+/** Every record of `table`'s stream so far, in the shape Lambda delivers them, from DynamoDB Local at `endpoint`. */
+export async function streamRecords(endpoint: string, table: string): Promise<DynamoDBRecord[]> {
+  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const streams = new DynamoDBStreamsClient(config);
+  const arn = (await new DynamoDBClient(config).send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
   const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
   const records: DynamoDBRecord[] = [];
   for (const shard of shards) {
@@ -24,7 +20,10 @@ export async function streamRecords(resources: TestResources, table: string): Pr
           eventID: r.eventID,
           eventName: r.eventName as DynamoDBRecord['eventName'],
           eventSource: 'aws:dynamodb',
-          dynamodb: r.dynamodb as never,
+          dynamodb: {
+            ...r.dynamodb,
+            ApproximateCreationDateTime: Math.floor((r.dynamodb?.ApproximateCreationDateTime?.getTime() ?? 0) / 1000),
+          } as never,
         });
       }
       if ((out.Records ?? []).length === 0) break;

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { ConflictError, DependencyError, NotFoundError, OutcomeUnknownError } from '../errors.js';
 import { deductionIdFor } from './id.js';
 import { type AvailabilityView, type DeductionQueue, type DeductionStore, MessageNotSentError } from './ports.js';
-import type { Deduction, DeductionInput } from './types.js';
+import { type Deduction, type DeductionInput, messageOf } from './types.js';
 
 export interface AcceptDeps {
   store: DeductionStore;
@@ -59,10 +59,7 @@ export async function acceptDeduction(
     // The consumer applies a request once however many messages name it.
   }
   try {
-    await deps.queue.enqueue(
-      { v: 1, id, sku: record.sku, quantity: record.quantity, userId: record.userId, createdAt: record.createdAt, requestHash },
-      signal,
-    );
+    await deps.queue.enqueue(messageOf(record), signal);
   } catch (cause) {
     if (!(cause instanceof MessageNotSentError)) throw unknownOutcome();
     if (created) await deps.store.discardUnqueued(id, signal).catch(() => undefined);

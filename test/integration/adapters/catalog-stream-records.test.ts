@@ -21,7 +21,7 @@ describe('decodeCatalogRecord on the catalog stream of DynamoDB Local', () => {
     await writer.addStock('STREAMED', -2);
     await new DynamoSoldOutFlags(resources.doc, table).set('STREAMED', true, 2);
 
-    const decoded = (await streamRecords(resources, table)).map(decodeCatalogRecord);
+    const decoded = (await streamRecords(resources.endpoints.dynamodb, table)).map(decodeCatalogRecord);
 
     const changes = decoded.filter((c) => c !== 'ignore' && c !== 'poison');
     expect(decoded.filter((c) => c === 'ignore')).toHaveLength(1); // the sold-out flag

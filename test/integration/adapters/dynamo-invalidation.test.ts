@@ -37,14 +37,14 @@ describe('DaxWriteThroughRefresher against DynamoDB Local', () => {
     await putStock(sku, 4, 3);
     const current =
       (await resources.doc.send(new GetCommand({ TableName: table, Key: productKey(sku, 'stock'), ConsistentRead: true }))).Item ?? {};
-    const recordsBefore = (await streamRecords(resources, table)).length;
+    const recordsBefore = (await streamRecords(resources.endpoints.dynamodb, table)).length;
     const refresher = new DaxWriteThroughRefresher(resources.doc, table);
 
     const refreshed = await refresher.refresh(storedImage(current), 3);
     const stale = await refresher.refresh(storedImage({ ...current, version: 2, quantity: 999 }), 2);
 
     expect([refreshed, stale]).toEqual(['refreshed', 'superseded']);
-    expect((await streamRecords(resources, table)).length).toBe(recordsBefore);
+    expect((await streamRecords(resources.endpoints.dynamodb, table)).length).toBe(recordsBefore);
     expect(
       (await resources.doc.send(new GetCommand({ TableName: table, Key: productKey(sku, 'stock'), ConsistentRead: true }))).Item,
     ).toEqual(current);

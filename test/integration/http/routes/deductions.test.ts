@@ -188,7 +188,10 @@ describe('POST /v1/deductions with a frozen dependency', () => {
     sqsProxy.thaw();
     // The held SendMessage reaches the queue after the answer: the consumer applies the request.
     let consumed = 0;
-    await eventually(async () => (consumed += await consume()) > 0);
+    await eventually(async () => {
+      consumed += await consume();
+      return consumed > 0;
+    });
     const retry = await post(key);
     const leftOver = await consume();
 

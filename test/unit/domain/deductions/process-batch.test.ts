@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chunks, processDeductionBatch } from '../../../../lambdas/domain/deductions/process-batch.js';
-import type { DeductionMessage } from '../../../../lambdas/domain/deductions/types.js';
+import { messageOf } from '../../../../lambdas/domain/deductions/types.js';
 import { ManualClock } from '../../../helpers/clock.js';
 import { deduction, MemoryDeductions } from '../../../helpers/deductions.js';
-
-const messageOf = (d: ReturnType<typeof deduction>): DeductionMessage => ({
-  v: 1,
-  id: d.id,
-  sku: d.sku,
-  quantity: d.quantity,
-  userId: d.userId,
-  createdAt: d.createdAt,
-  requestHash: d.requestHash,
-});
 
 describe('processDeductionBatch', () => {
   it('settles a SKU’s requests in one stock write, rejecting what stock cannot cover', async () => {
