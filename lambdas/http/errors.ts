@@ -5,7 +5,7 @@ import { type ErrorKind, isCrestError } from '../domain/errors.js';
 import { errorResponse } from './response.js';
 
 /** The one mapping from an error's kind to its HTTP status. */
-export const STATUS_BY_KIND: Record<ErrorKind, number> = {
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
   validation: 400,
   'not-found': 404,
   conflict: 409,

@@ -5,7 +5,7 @@ import { type OutcomeAdvice, type Routes, write } from '../router.js';
 import { ifMatchSchema, jsonBody, parse, priceBodySchema, productInfoBodySchema, skuSchema, stockBodySchema } from '../validation.js';
 
 /** If-Match: `"3"`, `W/"3"` or `3` → 3; absent → undefined; anything else → 400. */
-export function ifMatchVersion(event: APIGatewayProxyEvent): number | undefined {
+function ifMatchVersion(event: APIGatewayProxyEvent): number | undefined {
   const raw = header(event.headers, 'if-match');
   return raw === undefined ? undefined : parse(ifMatchSchema, raw, 'header.If-Match');
 }
