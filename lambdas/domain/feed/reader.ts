@@ -14,6 +14,9 @@ export type PageAnswer =
  * - The current version is the newest complete one with publishAt ≤ now; if the newest is
  *   incomplete or a page is missing, the next newest within the lookback window answers.
  * - A pinned version always answers the same bytes, so a scrolling client never sees an item twice.
+ *
+ * A request's `signal` reaches the page read; the version lists it resolves against are loaded
+ * once for every concurrent request (single-flight), so no one request's deadline aborts them.
  */
 export class FeedReader {
   private readonly pointers: L1Cache<'pointer', { versions: FeedVersion[] }>;

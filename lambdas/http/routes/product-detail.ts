@@ -14,6 +14,9 @@ export interface ProductDetailRouteDeps {
  *
  * `If-None-Match` doubles as the client's "versions I have seen": a container whose L1 holds
  * older versions re-reads them, so a client never sees a product go back in time.
+ *
+ * The request's deadline signal is not passed down: every source read has its own timeout (far
+ * inside the deadline) and its own signal, and a load is shared by every request waiting on it.
  */
 export function productDetailRoutes({ products, maxAgeSeconds }: ProductDetailRouteDeps): Routes {
   return {
