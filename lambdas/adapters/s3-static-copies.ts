@@ -1,14 +1,7 @@
 import { PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { StaticCopies } from '../domain/feed/ports.js';
-import { staticCurrentPath, staticPagePath } from '../domain/feed/static-paths.js';
+import { SUPERSEDED_TAG_KEY, staticCurrentPath, staticPagePath } from '../domain/feed/static-paths.js';
 import type { CurrentPointer, FeedVersion } from '../domain/feed/types.js';
-
-/**
- * The object tag that marks a superseded version's pages; the bucket's lifecycle rule
- * (lib/constructs/todays-picks.ts) expires objects under feeds/ that carry it, and nothing else,
- * so the current version's pages and current.json live as long as they are needed.
- */
-export const SUPERSEDED_TAG = 'superseded';
 
 export interface S3StaticCopiesOptions {
   /**
@@ -18,7 +11,11 @@ export interface S3StaticCopiesOptions {
   tagging: boolean;
 }
 
-/** Static copies of published feeds in S3 (served by CloudFront in AWS), for degraded mode. */
+/**
+ * Static copies of published feeds in S3 (served by CloudFront in AWS), for degraded mode. Pages
+ * of a superseded version carry the SUPERSEDED_TAG_KEY tag, which the bucket's lifecycle rule
+ * expires on; nothing else expires, so the current version and current.json live as long as needed.
+ */
 export class S3StaticCopies implements StaticCopies {
   constructor(
     private readonly client: S3Client,
@@ -44,7 +41,7 @@ export class S3StaticCopies implements StaticCopies {
             new PutObjectTaggingCommand({
               Bucket: this.bucket,
               Key: staticPagePath(version.feedId, version.version, page),
-              Tagging: { TagSet: [{ Key: SUPERSEDED_TAG, Value: String(superseded) }] },
+              Tagging: { TagSet: [{ Key: SUPERSEDED_TAG_KEY, Value: String(superseded) }] },
             }),
           );
         } catch (error) {

@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SUPERSEDED_TAG_KEY } from '../../lambdas/domain/feed/static-paths.js';
 import type { DeployTarget } from '../context.js';
 import { suppress } from '../nag.js';
 import { crestTable } from './building-blocks.js';
@@ -53,7 +54,7 @@ export class TodaysPicks extends Construct {
       // Expire only what the scheduler has marked superseded (a version pruned after it stopped
       // being current): the current version's pages and every current.json are written once and
       // must outlive any age limit. See FeedUpkeep and S3StaticCopies.setSuperseded.
-      lifecycleRules: [{ prefix: 'feeds/', tagFilters: { superseded: 'true' }, expiration: Duration.days(2) }],
+      lifecycleRules: [{ prefix: 'feeds/', tagFilters: { [SUPERSEDED_TAG_KEY]: 'true' }, expiration: Duration.days(2) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

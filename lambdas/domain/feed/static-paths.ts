@@ -9,6 +9,12 @@ export const staticCurrentPath = (feedId: string) => `feeds/${feedId}/current.js
 
 export const staticPagePath = (feedId: string, version: number, page: number | '{page}') => `feeds/${feedId}/${version}/${page}.json`;
 
+/**
+ * The object tag (value `true`) that marks a superseded version's pages for expiry: the bucket's
+ * lifecycle rule (lib/constructs/todays-picks.ts) filters on it, S3StaticCopies sets it.
+ */
+export const SUPERSEDED_TAG_KEY = 'superseded';
+
 /** Public URLs of the static copies, for functions that point clients at them. */
 export class StaticCopyUrls {
   constructor(private readonly publicBaseUrl: string) {}

@@ -1,7 +1,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { S3StaticCopies, SUPERSEDED_TAG } from '../../../lambdas/adapters/s3-static-copies.js';
-import { staticPagePath } from '../../../lambdas/domain/feed/static-paths.js';
+import { S3StaticCopies } from '../../../lambdas/adapters/s3-static-copies.js';
+import { SUPERSEDED_TAG_KEY, staticPagePath } from '../../../lambdas/domain/feed/static-paths.js';
 import { staticCopiesContract } from '../../helpers/contracts/feeds.js';
 import { provisionResources, type TestResources } from '../../helpers/tables.js';
 
@@ -51,7 +51,7 @@ describe('S3StaticCopies tagging (recorded, not sent: fauxqs has none)', () => {
     await statics.setSuperseded(v, false);
     s3.middlewareStack.remove(name);
 
-    const tag = (value: string) => ({ TagSet: [{ Key: SUPERSEDED_TAG, Value: value }] });
+    const tag = (value: string) => ({ TagSet: [{ Key: SUPERSEDED_TAG_KEY, Value: value }] });
     const requests = (list: unknown[][]) => list.map((r) => JSON.stringify(r)).sort();
     expect(requests(sent.map((s) => [s.Key, s.Tagging]))).toEqual(
       requests(
