@@ -7,8 +7,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { productPk } from '../lambdas/adapters/catalog-items.js';
-import { SOLD_OUT_SK } from '../lambdas/adapters/dynamo-invalidation.js';
+import { soldOutFlagFromItem, soldOutFlagKey } from '../lambdas/adapters/catalog-items.js';
 import { defaultProductDetailOptions } from '../lambdas/domain/product/product-detail.js';
 import { flashSaleProduct, seedCatalog } from '../lib/local/demo-data.js';
 import { percentile, round, verdict, writeReport } from './lib/report.js';
@@ -81,8 +80,8 @@ try {
             const t = performance.now();
             const stock = await admin(`${sku}/stock`, { quantity });
             for (;;) {
-              const flag = (await doc.send(new GetCommand({ TableName: table, Key: { pk: productPk(sku), sk: SOLD_OUT_SK } }))).Item;
-              if (flag && flag.soldOut === soldOut && Number(flag.stockVersion) >= stock.version) break;
+              const flag = soldOutFlagFromItem((await doc.send(new GetCommand({ TableName: table, Key: soldOutFlagKey(sku) }))).Item);
+              if (flag && flag.soldOut === soldOut && flag.stockVersion >= stock.version) break;
               await sleep(POLL_MS);
             }
             flagLatencies.push(performance.now() - t);

@@ -2,8 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { L1Cache } from '../domain/cache.js';
 import type { Clock } from '../domain/clock.js';
 import type { Availability, AvailabilityView } from '../domain/deductions/ports.js';
-import { productKey, productPk } from './catalog-items.js';
-import { SOLD_OUT_SK } from './dynamo-invalidation.js';
+import { productKey, soldOutFlagFromItem, soldOutFlagKey, stockFromItem } from './catalog-items.js';
 
 /**
  * The sold-out fast path: the SOLDOUT flag the catalog stream processor sets and clears as stock
@@ -11,6 +10,9 @@ import { SOLD_OUT_SK } from './dynamo-invalidation.js';
  * once a second however hard it is hit. Before a SKU has a flag (new, or the stream has not caught
  * up) the stock item answers instead, which is also how an unknown SKU is recognised.
  * Advisory only: the consumer decides authoritatively.
+ *
+ * Its reads take no request signal: a load is shared by every request waiting on that SKU, so
+ * one request's deadline must not abort it (the SDK request timeout bounds it instead).
  */
 export class CachedAvailability implements AvailabilityView {
   private readonly cache: L1Cache<'availability', { value: Availability }>;
@@ -30,10 +32,12 @@ export class CachedAvailability implements AvailabilityView {
   }
 
   private async load(sku: string): Promise<Availability> {
-    const flag = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: productPk(sku), sk: SOLD_OUT_SK } }));
-    if (flag.Item) return flag.Item.soldOut === true ? 'sold-out' : 'available';
-    const stock = await this.client.send(new GetCommand({ TableName: this.tableName, Key: productKey(sku, 'stock') }));
-    if (!stock.Item) return 'unknown';
-    return Number(stock.Item.quantity) > 0 ? 'available' : 'sold-out';
+    const flag = soldOutFlagFromItem(
+      (await this.client.send(new GetCommand({ TableName: this.tableName, Key: soldOutFlagKey(sku) }))).Item,
+    );
+    if (flag) return flag.soldOut ? 'sold-out' : 'available';
+    const stock = (await this.client.send(new GetCommand({ TableName: this.tableName, Key: productKey(sku, 'stock') }))).Item;
+    if (!stock) return 'unknown';
+    return stockFromItem(stock).quantity > 0 ? 'available' : 'sold-out';
   }
 }

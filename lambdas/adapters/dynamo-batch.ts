@@ -8,7 +8,13 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, 10 * 2 ** 
  * Puts every item with BatchWriteItem (25 a call), retrying unprocessed items with exponential
  * backoff, as DynamoDB asks (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html).
  */
-export async function batchPutAll(client: DynamoDBDocumentClient, tableName: string, items: Item[], parallel = 1): Promise<void> {
+export async function batchPutAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: Item[],
+  parallel = 1,
+  signal?: AbortSignal,
+): Promise<void> {
   const chunks: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
   const worker = async () => {
@@ -17,7 +23,7 @@ export async function batchPutAll(client: DynamoDBDocumentClient, tableName: str
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWriteItem on ${tableName}: items still unprocessed after retries`);
         if (attempt > 0) await backoff(attempt);
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }), { abortSignal: signal });
         requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
       }
     }
@@ -31,6 +37,7 @@ export async function batchGetAll(
   tableName: string,
   keys: Item[],
   consistentRead = false,
+  signal?: AbortSignal,
 ): Promise<Item[]> {
   const items: Item[] = [];
   for (let i = 0; i < keys.length; i += 100) {
@@ -40,6 +47,7 @@ export async function batchGetAll(
       if (attempt > 0) await backoff(attempt);
       const out = await client.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistentRead } } }),
+        { abortSignal: signal },
       );
       items.push(...(out.Responses?.[tableName] ?? []));
       pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];

@@ -11,8 +11,10 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../domain/clock.js';
 import type { DeductionStore, LedgerSnapshot, StockLedger, SuccessChunk } from '../domain/deductions/ports.js';
 import type { Deduction, RejectReason } from '../domain/deductions/types.js';
-import { productKey, stockFromItem } from './catalog-items.js';
+import { productKey, stockAdjustment, stockFromItem } from './catalog-items.js';
 import {
+  absentOrExpired,
+  decodeDeductionItem,
   deductionFromItem,
   isExpired,
   limitKey,
@@ -37,7 +39,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
     private readonly clock: Clock,
   ) {}
 
-  async createIfAbsent(deduction: Deduction): Promise<{ created: boolean; record: Deduction }> {
+  async createIfAbsent(deduction: Deduction, signal?: AbortSignal): Promise<{ created: boolean; record: Deduction }> {
     const now = this.clock.now();
     const ttl = deduction.status === 'QUEUED' ? UNCONFIRMED_TTL_S : RETENTION_TTL_S;
     try {
@@ -46,28 +48,30 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
           TableName: this.tables.deductions,
           Item: requestItem(deduction, ttlFrom(now, ttl)),
           // An expired record (not yet swept by TTL) counts as absent.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowS',
-          ExpressionAttributeValues: { ':nowS': Math.floor(now / 1000) },
+          ...absentOrExpired(now),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
+        { abortSignal: signal },
       );
       return { created: true, record: deduction };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The old item comes back in wire format even through the document client.
-      const existing = error.Item ? deductionFromItem(unmarshall(error.Item)) : await this.get(deduction.id);
+      const existing = error.Item ? deductionFromItem(unmarshall(error.Item)) : await this.get(deduction.id, signal);
       if (!existing) throw error;
       return { created: false, record: existing };
     }
   }
 
-  async get(id: string): Promise<Deduction | null> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tables.deductions, Key: requestKey(id), ConsistentRead: true }));
+  async get(id: string, signal?: AbortSignal): Promise<Deduction | null> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tables.deductions, Key: requestKey(id), ConsistentRead: true }), {
+      abortSignal: signal,
+    });
     if (!out.Item || isExpired(out.Item, this.clock.now())) return null;
     return deductionFromItem(out.Item);
   }
 
-  async discardUnqueued(id: string): Promise<void> {
+  async discardUnqueued(id: string, signal?: AbortSignal): Promise<void> {
     await this.client
       .send(
         new DeleteCommand({
@@ -77,6 +81,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':queued': 'QUEUED' },
         }),
+        { abortSignal: signal },
       )
       .catch((error: unknown) => {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -95,8 +100,10 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
       holdings: new Map(),
     };
     for (const item of items) {
-      if (item.sk === 'REQUEST' && !isExpired(item, now)) snapshot.records.set(String(item.id), deductionFromItem(item));
-      if (item.sk === 'LIMIT' && !isExpired(item, now)) snapshot.holdings.set(String(item.userId), Number(item.units ?? 0));
+      if (isExpired(item, now)) continue;
+      const decoded = decodeDeductionItem(item);
+      if (decoded && 'request' in decoded) snapshot.records.set(decoded.request.id, decoded.request);
+      if (decoded && 'limit' in decoded) snapshot.holdings.set(decoded.limit.userId, decoded.limit.units);
     }
     return snapshot;
   }
@@ -104,17 +111,9 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
   async commit(sku: string, chunk: SuccessChunk, limitPerUser: number, now: number): Promise<'committed' | 'conflict'> {
     const exp = ttlFrom(now, RETENTION_TTL_S);
     const transactItems = [
-      {
-        Update: {
-          TableName: this.tables.catalog,
-          Key: productKey(sku, 'stock'),
-          UpdateExpression: 'SET quantity = quantity - :units, version = version + :one, updatedAt = :now',
-          // Stock can never go below zero. The version still grows with every write (caches and
-          // ETags key on it) but is not a guard: see StockLedger.
-          ConditionExpression: 'quantity >= :units',
-          ExpressionAttributeValues: { ':units': chunk.units, ':one': 1, ':now': now },
-        },
-      },
+      // Stock can never go below zero. The version still grows with every write (caches and ETags
+      // key on it) but is not a guard: see StockLedger.
+      { Update: { TableName: this.tables.catalog, ...stockAdjustment(sku, { delta: -chunk.units, now }) } },
       ...chunk.deductions.map((d) => ({
         Update: {
           TableName: this.tables.deductions,
@@ -169,7 +168,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
       });
   }
 
-  async refund(deduction: Deduction, now: number): Promise<'cancelled' | 'not-succeeded'> {
+  async refund(deduction: Deduction, now: number, signal?: AbortSignal): Promise<'cancelled' | 'not-succeeded'> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.client.send(
@@ -185,13 +184,11 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
                   ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':succeeded': 'SUCCEEDED', ':now': now },
                 },
               },
+              // Units taken are given back even above the stock maximum: a refund must not fail.
               {
                 Update: {
                   TableName: this.tables.catalog,
-                  Key: productKey(deduction.sku, 'stock'),
-                  UpdateExpression: 'SET quantity = quantity + :q, version = version + :one, updatedAt = :now',
-                  ConditionExpression: 'attribute_exists(pk)',
-                  ExpressionAttributeValues: { ':q': deduction.quantity, ':one': 1, ':now': now },
+                  ...stockAdjustment(deduction.sku, { delta: deduction.quantity, now, mustExist: true }),
                 },
               },
               {
@@ -204,6 +201,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
               },
             ],
           }),
+          { abortSignal: signal },
         );
         return 'cancelled';
       } catch (error) {

@@ -3,104 +3,109 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, Upda
 import type { FeedStore } from '../domain/feed/ports.js';
 import type { FeedVersion } from '../domain/feed/types.js';
 import { batchPutAll } from './dynamo-batch.js';
+import {
+  expiresAtAttribute,
+  FEED_INDEX_PK,
+  type FeedSettings,
+  feedIndexKey,
+  pageBodyOf,
+  pageItem,
+  pageKey,
+  settingsFromItem,
+  settingsKey,
+  versionFromItem,
+  versionItem,
+  versionKey,
+  versionRange,
+} from './feed-items.js';
 
-/**
- * Feeds table layout (docs/data-model.md), `expiresAt` in epoch seconds is the TTL attribute:
- *   version registry  pk = FEED#<feedId>               sk = V#<publishAt, 15 digits>
- *   page              pk = FEED#<feedId>#V#<version>   sk = P#<page, 5 digits>   body = page JSON
- *   feed settings     pk = FEED#<feedId>               sk = SETTINGS   (degraded, staticCurrent)
- */
-const versionSk = (v: number) => `V#${String(v).padStart(15, '0')}`;
-const pagePk = (feedId: string, v: number) => `FEED#${feedId}#V#${v}`;
-const pageSk = (p: number) => `P#${String(p).padStart(5, '0')}`;
-const toSeconds = (ms: number) => Math.floor(ms / 1000);
-
+/** FeedStore over the feeds table (item shapes in feed-items.ts). */
 export class DynamoFeedStore implements FeedStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async putPages(feedId: string, version: number, pages: string[], expiresAt: number): Promise<void> {
-    const items = pages.map((body, i) => ({ pk: pagePk(feedId, version), sk: pageSk(i + 1), body, expiresAt: toSeconds(expiresAt) }));
-    await batchPutAll(this.client, this.tableName, items);
+  async putPages(feedId: string, version: number, pages: string[], expiresAt: number, signal?: AbortSignal): Promise<void> {
+    const items = pages.map((body, i) => pageItem(feedId, version, i + 1, body, expiresAt));
+    await batchPutAll(this.client, this.tableName, items, 1, signal);
   }
 
-  async claim(v: FeedVersion): Promise<boolean> {
+  async claim(v: FeedVersion, signal?: AbortSignal): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: `FEED#${v.feedId}`,
-            sk: versionSk(v.version),
-            type: 'FEED_VERSION',
-            ...v,
-            complete: false,
-            expiresAt: toSeconds(v.expiresAt),
-          },
+          Item: versionItem({ ...v, complete: false }),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
+        { abortSignal: signal },
       );
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: 'FEEDS', sk: v.feedId },
-          UpdateExpression: 'SET feedId = :id',
-          ExpressionAttributeValues: { ':id': v.feedId },
-        }),
-      );
-      return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  async markComplete(feedId: string, version: number): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: `FEED#${feedId}`, sk: versionSk(version) },
-        UpdateExpression: 'SET complete = :true',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':true': true },
+        Key: feedIndexKey(v.feedId),
+        UpdateExpression: 'SET feedId = :id',
+        ExpressionAttributeValues: { ':id': v.feedId },
       }),
+      { abortSignal: signal },
     );
+    return true;
+  }
+
+  async markComplete(feedId: string, version: number, signal?: AbortSignal): Promise<void> {
+    await this.updateVersion(feedId, version, 'SET complete = :v', true, signal);
   }
 
   async getVersion(feedId: string, version: number): Promise<FeedVersion | null> {
-    const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `FEED#${feedId}`, sk: versionSk(version) } }),
-    );
-    return out.Item ? fromItem(out.Item) : null;
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: versionKey(feedId, version) }));
+    return out.Item ? versionFromItem(out.Item) : null;
   }
 
   async versionsUpTo(feedId: string, upTo: number, limit: number): Promise<FeedVersion[]> {
     const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': `FEED#${feedId}`, ':from': versionSk(0), ':to': versionSk(upTo) },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+      new QueryCommand({ TableName: this.tableName, ...versionRange(feedId, 0, upTo), ScanIndexForward: false, Limit: limit }),
     );
-    return (out.Items ?? []).map(fromItem);
+    return (out.Items ?? []).map(versionFromItem);
   }
 
-  async getPage(feedId: string, version: number, page: number): Promise<string | null> {
-    const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: pagePk(feedId, version), sk: pageSk(page) } }),
-    );
-    return typeof out.Item?.body === 'string' ? out.Item.body : null;
+  async unsupersededBefore(feedId: string, before: number): Promise<FeedVersion[]> {
+    const versions: FeedVersion[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const range = versionRange(feedId, 0, before - 1);
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: range.KeyConditionExpression,
+          FilterExpression: 'attribute_not_exists(superseded) OR superseded = :false',
+          ExpressionAttributeValues: { ...range.ExpressionAttributeValues, ':false': false },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      versions.push(...(out.Items ?? []).map(versionFromItem));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return versions;
+  }
+
+  async markSuperseded(feedId: string, version: number, superseded: boolean): Promise<void> {
+    await this.updateVersion(feedId, version, 'SET superseded = :v', superseded);
+  }
+
+  async getPage(feedId: string, version: number, page: number, signal?: AbortSignal): Promise<string | null> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: pageKey(feedId, version, page) }), {
+      abortSignal: signal,
+    });
+    return pageBodyOf(out.Item);
   }
 
   async extend(v: FeedVersion, expiresAt: number): Promise<void> {
-    const keys = [
-      { pk: `FEED#${v.feedId}`, sk: versionSk(v.version) },
-      ...Array.from({ length: v.totalPages }, (_, i) => ({ pk: pagePk(v.feedId, v.version), sk: pageSk(i + 1) })),
-    ];
+    const keys = [versionKey(v.feedId, v.version), ...Array.from({ length: v.totalPages }, (_, i) => pageKey(v.feedId, v.version, i + 1))];
     await Promise.all(
       keys.map((Key) =>
         this.client.send(
@@ -109,7 +114,7 @@ export class DynamoFeedStore implements FeedStore {
             Key,
             UpdateExpression: 'SET expiresAt = :e',
             ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':e': toSeconds(expiresAt) },
+            ExpressionAttributeValues: { ':e': expiresAtAttribute(expiresAt) },
           }),
         ),
       ),
@@ -118,54 +123,60 @@ export class DynamoFeedStore implements FeedStore {
 
   async feedIds(): Promise<string[]> {
     const out = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'FEEDS' } }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': FEED_INDEX_PK },
+      }),
     );
     return (out.Items ?? []).map((i) => String(i.feedId));
   }
 
   async isDegraded(feedId: string): Promise<boolean> {
-    return (await this.settings(feedId))?.degraded === true;
+    return (await this.settings(feedId)).degraded;
   }
 
-  async setDegraded(feedId: string, degraded: boolean): Promise<void> {
-    await this.setSetting(feedId, 'degraded', degraded);
+  async setDegraded(feedId: string, degraded: boolean, signal?: AbortSignal): Promise<void> {
+    await this.setSetting(feedId, 'degraded', degraded, signal);
   }
 
-  async staticCurrent(feedId: string): Promise<number | null> {
-    const value = (await this.settings(feedId))?.staticCurrent;
-    return typeof value === 'number' ? value : null;
+  async staticCurrent(feedId: string, signal?: AbortSignal): Promise<number | null> {
+    return (await this.settings(feedId, signal)).staticCurrent;
   }
 
-  async setStaticCurrent(feedId: string, version: number): Promise<void> {
-    await this.setSetting(feedId, 'staticCurrent', version);
+  async setStaticCurrent(feedId: string, version: number, signal?: AbortSignal): Promise<void> {
+    await this.setSetting(feedId, 'staticCurrent', version, signal);
   }
 
-  private async settings(feedId: string) {
-    return (await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `FEED#${feedId}`, sk: 'SETTINGS' } }))).Item;
+  private async settings(feedId: string, signal?: AbortSignal): Promise<FeedSettings> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: settingsKey(feedId) }), { abortSignal: signal });
+    return settingsFromItem(out.Item);
   }
 
-  private async setSetting(feedId: string, name: string, value: unknown): Promise<void> {
+  private async setSetting(feedId: string, name: keyof FeedSettings, value: unknown, signal?: AbortSignal): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: `FEED#${feedId}`, sk: 'SETTINGS' },
+        Key: settingsKey(feedId),
         UpdateExpression: 'SET #n = :v',
         ExpressionAttributeNames: { '#n': name },
         ExpressionAttributeValues: { ':v': value },
       }),
+      { abortSignal: signal },
     );
   }
-}
 
-function fromItem(item: Record<string, unknown>): FeedVersion {
-  return {
-    feedId: String(item.feedId),
-    version: Number(item.version),
-    publishAt: Number(item.publishAt),
-    pageSize: Number(item.pageSize),
-    totalPages: Number(item.totalPages),
-    totalItems: Number(item.totalItems),
-    complete: item.complete === true,
-    expiresAt: Number(item.expiresAt) * 1000,
-  };
+  /** One update of an existing version item. */
+  private async updateVersion(feedId: string, version: number, update: string, value: unknown, signal?: AbortSignal): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: versionKey(feedId, version),
+        UpdateExpression: update,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':v': value },
+      }),
+      { abortSignal: signal },
+    );
+  }
 }

@@ -1,14 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CatalogChange, ItemCacheRefresher, SoldOutFlags } from '../domain/invalidation/process-changes.js';
-import { productPk } from './catalog-items.js';
+import type { ItemCacheRefresher, SoldOutFlags, StoredImage } from '../domain/invalidation/process-changes.js';
+import { itemOfImage, soldOutFlagUpdate } from './catalog-items.js';
 
 /**
  * Refreshes the DAX item cache by writing the newest image back through DAX (DAX has no
  * invalidate call; a write through it replaces the cached item). The put is conditional on the
  * stored version still being this one, so an older record can never overwrite a newer item, and
- * since the item it writes is identical to what is stored, DynamoDB emits no stream record for
- * it: the processor never feeds itself.
+ * since the item it writes is the stored image attribute for attribute, DynamoDB emits no stream
+ * record for it: the processor never feeds itself.
  */
 export class DaxWriteThroughRefresher implements ItemCacheRefresher {
   constructor(
@@ -16,14 +16,14 @@ export class DaxWriteThroughRefresher implements ItemCacheRefresher {
     private readonly tableName: string,
   ) {}
 
-  async refresh(change: CatalogChange): Promise<'refreshed' | 'superseded'> {
+  async refresh(image: StoredImage, version: number): Promise<'refreshed' | 'superseded'> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: change.item,
+          Item: itemOfImage(image),
           ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': change.version },
+          ExpressionAttributeValues: { ':v': version },
         }),
       );
       return 'refreshed';
@@ -37,12 +37,7 @@ export class DaxWriteThroughRefresher implements ItemCacheRefresher {
 /** Used where there is no DAX (LocalStack, local runtime): nothing to refresh. */
 export const noItemCache: ItemCacheRefresher = { refresh: async () => 'superseded' };
 
-export const SOLD_OUT_SK = 'SOLDOUT';
-
-/**
- * Sold-out flags live beside the product (pk = PRODUCT#<sku>, sk = SOLDOUT, type = FLAG). The
- * stream's filter selects only INFO/PRICE/STOCK, so flag writes never come back as work.
- */
+/** Sold-out flags beside the product (see catalog-items.ts), each guarded by stock version. */
 export class DynamoSoldOutFlags implements SoldOutFlags {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -51,16 +46,7 @@ export class DynamoSoldOutFlags implements SoldOutFlags {
 
   async set(sku: string, soldOut: boolean, stockVersion: number): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: productPk(sku), sk: SOLD_OUT_SK },
-          UpdateExpression: 'SET soldOut = :soldOut, stockVersion = :v, #type = :flag, sku = :sku',
-          ConditionExpression: 'attribute_not_exists(stockVersion) OR stockVersion < :v',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':soldOut': soldOut, ':v': stockVersion, ':flag': 'FLAG', ':sku': sku },
-        }),
-      );
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...soldOutFlagUpdate(sku, { soldOut, stockVersion }) }));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }

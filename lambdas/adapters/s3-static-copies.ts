@@ -1,45 +1,61 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { StaticCopies } from '../domain/feed/ports.js';
-import type { CurrentPointer } from '../domain/feed/types.js';
+import { SUPERSEDED_TAG_KEY, staticCurrentPath, staticPagePath } from '../domain/feed/static-paths.js';
+import type { CurrentPointer, FeedVersion } from '../domain/feed/types.js';
 
-/**
- * Static copies of published feeds in S3 (served by CloudFront in AWS), for degraded mode:
- *   feeds/{feedId}/{version}/{page}.json   immutable page bodies, byte for byte the API's
- *   feeds/{feedId}/current.json            the pointer, rewritten when the current version changes
- */
-/** Where static copies are served from: enough for functions that only point clients at them. */
-export class StaticCopyUrls {
-  constructor(private readonly publicBaseUrl: string) {}
-
-  currentUrl(feedId: string): string {
-    return `${this.publicBaseUrl}/feeds/${feedId}/current.json`;
-  }
-
-  pageUrl(feedId: string, version: number, page: number): string {
-    return `${this.publicBaseUrl}/feeds/${feedId}/${version}/${page}.json`;
-  }
+export interface S3StaticCopiesOptions {
+  /**
+   * Mark superseded pages with object tags. Off only on the local runtime, whose S3 emulator
+   * (fauxqs) has no object tagging and would store a tagging request's body as the object.
+   */
+  tagging: boolean;
 }
 
-export class S3StaticCopies extends StaticCopyUrls implements StaticCopies {
+/**
+ * Static copies of published feeds in S3 (served by CloudFront in AWS), for degraded mode. Pages
+ * of a superseded version carry the SUPERSEDED_TAG_KEY tag, which the bucket's lifecycle rule
+ * expires on; nothing else expires, so the current version and current.json live as long as needed.
+ */
+export class S3StaticCopies implements StaticCopies {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
-    publicBaseUrl: string,
-  ) {
-    super(publicBaseUrl);
+    private readonly options: S3StaticCopiesOptions = { tagging: true },
+  ) {}
+
+  async putPage(feedId: string, version: number, page: number, body: string, signal?: AbortSignal): Promise<void> {
+    await this.put(staticPagePath(feedId, version, page), body, 'public, max-age=86400, immutable', signal);
   }
 
-  async putPage(feedId: string, version: number, page: number, body: string): Promise<void> {
-    await this.put(`feeds/${feedId}/${version}/${page}.json`, body, 'public, max-age=86400, immutable');
+  async putCurrent(feedId: string, pointer: CurrentPointer, signal?: AbortSignal): Promise<void> {
+    await this.put(staticCurrentPath(feedId), JSON.stringify(pointer), 'public, max-age=30', signal);
   }
 
-  async putCurrent(feedId: string, pointer: CurrentPointer): Promise<void> {
-    await this.put(`feeds/${feedId}/current.json`, JSON.stringify(pointer), 'public, max-age=30');
+  async setSuperseded(version: FeedVersion, superseded: boolean): Promise<void> {
+    if (!this.options.tagging) return;
+    const pages = Array.from({ length: version.totalPages }, (_, i) => i + 1);
+    await Promise.all(
+      pages.map(async (page) => {
+        try {
+          await this.client.send(
+            new PutObjectTaggingCommand({
+              Bucket: this.bucket,
+              Key: staticPagePath(version.feedId, version.version, page),
+              Tagging: { TagSet: [{ Key: SUPERSEDED_TAG_KEY, Value: String(superseded) }] },
+            }),
+          );
+        } catch (error) {
+          // A publish that failed midway may not have written every page.
+          if ((error as Error).name !== 'NoSuchKey') throw error;
+        }
+      }),
+    );
   }
 
-  private async put(key: string, body: string, cacheControl: string): Promise<void> {
+  private async put(key: string, body: string, cacheControl: string, signal?: AbortSignal): Promise<void> {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', CacheControl: cacheControl }),
+      { abortSignal: signal },
     );
   }
 }

@@ -5,7 +5,6 @@
 import { DynamoCatalogWriter } from '../adapters/dynamo-catalog-writer.js';
 import { systemClock } from '../domain/clock.js';
 import { apiHandler } from '../http/api-handler.js';
-import { router } from '../http/router.js';
 import { adminProductRoutes } from '../http/routes/admin-products.js';
 import { dynamoDocumentClient } from '../shared/clients.js';
 import { requireEnv } from '../shared/env.js';
@@ -14,4 +13,4 @@ import { createLogger } from '../shared/logger.js';
 const logger = createLogger('admin-api');
 const writer = new DynamoCatalogWriter(dynamoDocumentClient(), requireEnv('CATALOG_TABLE'), systemClock);
 
-export const handler = apiHandler(router(adminProductRoutes(writer)), logger);
+export const handler = apiHandler(adminProductRoutes(writer), logger);

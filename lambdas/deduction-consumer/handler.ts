@@ -3,9 +3,9 @@
  * responses). Wiring only; see lambdas/domain/deductions/process-batch.ts.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { decodeDeductionMessage } from '../adapters/deduction-messages.js';
 import { DynamoDeductions } from '../adapters/dynamo-deductions.js';
 import { systemClock } from '../domain/clock.js';
-import { parseDeductionMessage } from '../domain/deductions/message.js';
 import { type ParsedMessage, processDeductionBatch } from '../domain/deductions/process-batch.js';
 import { dynamoDocumentClient } from '../shared/clients.js';
 import { intEnv, requireEnv } from '../shared/env.js';
@@ -23,7 +23,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const parsed: ParsedMessage[] = [];
   const poison: string[] = [];
   for (const record of event.Records) {
-    const message = parseDeductionMessage(record.body);
+    const message = decodeDeductionMessage(record.body);
     if (message) parsed.push({ messageId: record.messageId, message });
     else poison.push(record.messageId);
   }

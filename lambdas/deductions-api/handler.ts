@@ -7,7 +7,6 @@ import { DynamoDeductions } from '../adapters/dynamo-deductions.js';
 import { SqsDeductionQueue } from '../adapters/sqs-deduction-queue.js';
 import { systemClock } from '../domain/clock.js';
 import { apiHandler } from '../http/api-handler.js';
-import { router } from '../http/router.js';
 import { deductionRoutes } from '../http/routes/deductions.js';
 import { dynamoDocumentClient, sqsClient } from '../shared/clients.js';
 import { intEnv, requireEnv } from '../shared/env.js';
@@ -22,15 +21,13 @@ const deductions = new DynamoDeductions(
 );
 
 export const handler = apiHandler(
-  router(
-    deductionRoutes({
-      store: deductions,
-      ledger: deductions,
-      queue: new SqsDeductionQueue(sqsClient(), requireEnv('DEDUCTIONS_QUEUE_URL')),
-      availability: new CachedAvailability(dynamoDocumentClient(), catalogTable, systemClock, intEnv('SOLD_OUT_CACHE_MS', 1000)),
-      clock: systemClock,
-      retryAfterSeconds: 1,
-    }),
-  ),
+  deductionRoutes({
+    store: deductions,
+    ledger: deductions,
+    queue: new SqsDeductionQueue(sqsClient(), requireEnv('DEDUCTIONS_QUEUE_URL')),
+    availability: new CachedAvailability(dynamoDocumentClient(), catalogTable, systemClock, intEnv('SOLD_OUT_CACHE_MS', 1000)),
+    clock: systemClock,
+    retryAfterSeconds: 1,
+  }),
   logger,
 );

@@ -1,11 +1,22 @@
 /**
- * Typed errors with stable codes. The domain throws these; lambdas/http/errors.ts maps them to
- * HTTP once. Callers narrow with `isCrestError`, never by matching message strings.
+ * Typed errors with stable codes and a kind. The domain (and the adapters behind its ports) throw
+ * these; `lambdas/http/errors.ts` maps each kind to an HTTP status in one place. Callers narrow
+ * with `isCrestError` or `instanceof`, never by matching message strings.
  */
 export type ErrorDetails = Record<string, unknown> | readonly unknown[];
 
+/**
+ * What went wrong, as a client must understand it:
+ * - `validation`: the request is malformed; nothing happened.
+ * - `not-found`, `conflict`, `gone`, `precondition`: the request is well formed but the state of
+ *   the resource refuses it; nothing happened.
+ * - `unavailable`: a dependency failed before anything changed; retrying later is safe.
+ * - `outcome-unknown`: a change may or may not have been applied; the details say how to find out.
+ */
+export type ErrorKind = 'validation' | 'not-found' | 'conflict' | 'gone' | 'precondition' | 'unavailable' | 'outcome-unknown';
+
 export abstract class CrestError extends Error {
-  abstract readonly status: number;
+  abstract readonly kind: ErrorKind;
   readonly code: string;
   readonly details?: ErrorDetails;
 
@@ -18,7 +29,7 @@ export abstract class CrestError extends Error {
 
 export class ValidationError extends CrestError {
   override readonly name = 'ValidationError';
-  readonly status = 400;
+  readonly kind = 'validation';
   constructor(message: string, details?: ErrorDetails, code = 'VALIDATION_FAILED') {
     super(code, message, details);
   }
@@ -26,7 +37,7 @@ export class ValidationError extends CrestError {
 
 export class NotFoundError extends CrestError {
   override readonly name = 'NotFoundError';
-  readonly status = 404;
+  readonly kind = 'not-found';
   constructor(message: string, code = 'NOT_FOUND', details?: ErrorDetails) {
     super(code, message, details);
   }
@@ -34,28 +45,41 @@ export class NotFoundError extends CrestError {
 
 export class ConflictError extends CrestError {
   override readonly name = 'ConflictError';
-  readonly status = 409;
+  readonly kind = 'conflict';
 }
 
 export class GoneError extends CrestError {
   override readonly name = 'GoneError';
-  readonly status = 410;
+  readonly kind = 'gone';
 }
 
 export class PreconditionFailedError extends CrestError {
   override readonly name = 'PreconditionFailedError';
-  readonly status = 412;
+  readonly kind = 'precondition';
   constructor(message: string, details?: ErrorDetails) {
     super('PRECONDITION_FAILED', message, details);
   }
 }
 
-/** A dependency (table, queue, cache) failed or timed out; the caller may retry later. */
+/** A dependency (table, queue, cache) failed or timed out before anything changed; retry later. */
 export class DependencyError extends CrestError {
   override readonly name = 'DependencyError';
-  readonly status = 503;
+  readonly kind = 'unavailable';
   constructor(message: string, code = 'DEPENDENCY_UNAVAILABLE', details?: ErrorDetails) {
     super(code, message, details);
+  }
+}
+
+/**
+ * A change may have been applied, or not: a write was in flight when its dependency failed or the
+ * deadline passed. `details` tell the client how to learn the outcome (read the resource, or
+ * retry an idempotent request).
+ */
+export class OutcomeUnknownError extends CrestError {
+  override readonly name = 'OutcomeUnknownError';
+  readonly kind = 'outcome-unknown';
+  constructor(message: string, details?: ErrorDetails) {
+    super('OUTCOME_UNKNOWN', message, details);
   }
 }
 

@@ -49,10 +49,16 @@ type BreakerState = 'closed' | 'open' | 'half-open';
  * Failing fast matters on a hot read path: a slow source must not hold every request for its
  * full timeout while it is known to be down.
  *
- * Hand-written rather than opossum: ~40 lines, no timers or emitters, and an injected clock.
+ * Each state change starts a new epoch, and a call's outcome only counts in the epoch it started
+ * in: a slow call that began while the circuit was closed and succeeds after it opened must not
+ * close it (only the half-open trial may), and a late failure must not count against a circuit
+ * that has closed again since.
+ *
+ * Hand-written rather than opossum: ~50 lines, no timers or emitters, and an injected clock.
  */
 export class CircuitBreaker {
   private state: BreakerState = 'closed';
+  private epoch = 0;
   private failures = 0;
   private openedAt = 0;
   private trialInFlight = false;
@@ -71,24 +77,32 @@ export class CircuitBreaker {
   async run<T>(work: () => Promise<T>): Promise<T> {
     const state = this.currentState;
     if (state === 'open' || (state === 'half-open' && this.trialInFlight)) throw new CircuitOpenError(this.source);
-    if (state === 'half-open') {
-      this.state = 'half-open';
-      this.trialInFlight = true;
-    }
+    if (state === 'half-open') this.enter('half-open');
+    const epoch = this.epoch;
+    const trial = state === 'half-open';
     try {
       const result = await work();
-      this.state = 'closed';
-      this.failures = 0;
+      if (epoch === this.epoch) {
+        if (trial) this.enter('closed');
+        this.failures = 0;
+      }
       return result;
     } catch (error) {
-      this.failures += 1;
-      if (this.state === 'half-open' || this.failures >= this.options.failureThreshold) {
-        this.state = 'open';
-        this.openedAt = this.clock.now();
+      if (epoch === this.epoch) {
+        this.failures += 1;
+        if (trial || this.failures >= this.options.failureThreshold) this.enter('open');
       }
       throw error;
     } finally {
-      this.trialInFlight = false;
+      if (trial) this.trialInFlight = false;
     }
+  }
+
+  private enter(state: BreakerState): void {
+    this.state = state;
+    this.epoch += 1;
+    this.failures = 0;
+    this.trialInFlight = state === 'half-open';
+    if (state === 'open') this.openedAt = this.clock.now();
   }
 }

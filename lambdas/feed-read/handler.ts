@@ -1,31 +1,26 @@
 /** GET /v1/feeds/{feedId}: Today's picks pages. Wiring only; see lambdas/domain/feed/. */
-import { L1Cache } from '../domain/cache.js';
+import { DynamoFeedStore } from '../adapters/dynamo-feeds.js';
 import { systemClock } from '../domain/clock.js';
+import { DegradeSwitch } from '../domain/feed/degrade-switch.js';
+import { FeedReader } from '../domain/feed/reader.js';
+import { StaticCopyUrls } from '../domain/feed/static-paths.js';
+import { defaultFeedOptions } from '../domain/feed/types.js';
 import { apiHandler } from '../http/api-handler.js';
-import { router } from '../http/router.js';
 import { feedRoutes } from '../http/routes/feeds.js';
-import { intEnv } from '../shared/env.js';
-import { feedService, feedStore, staticUrls } from '../shared/feeds.js';
+import { dynamoDocumentClient } from '../shared/clients.js';
+import { intEnv, requireEnv } from '../shared/env.js';
 import { createLogger } from '../shared/logger.js';
 
 const logger = createLogger('feed-read');
-// The degrade switch is configuration in the feeds table; each container re-reads it every 5 s.
-const switches = new L1Cache<'degraded', { on: boolean }>({
-  maxEntries: 1_000,
-  ttlMs: { degraded: 5_000 },
-  negativeTtlMs: 5_000,
-  clock: systemClock,
-});
+const store = new DynamoFeedStore(dynamoDocumentClient(), requireEnv('FEEDS_TABLE'));
+const options = { ...defaultFeedOptions, lookbackMs: intEnv('FEED_LOOKBACK_MS', defaultFeedOptions.lookbackMs) };
 
 export const handler = apiHandler(
-  router(
-    feedRoutes({
-      feeds: feedService,
-      statics: staticUrls,
-      isDegraded: async (feedId) =>
-        (await switches.getOrLoad('degraded', feedId, async () => ({ on: await feedStore.isDegraded(feedId) })))?.on === true,
-      currentMaxAgeSeconds: intEnv('FEED_CURRENT_MAX_AGE_S', 5),
-    }),
-  ),
+  feedRoutes({
+    reader: new FeedReader(store, systemClock, options),
+    degrade: new DegradeSwitch(store, systemClock),
+    statics: new StaticCopyUrls(requireEnv('FEEDS_STATIC_BASE_URL')),
+    currentMaxAgeSeconds: intEnv('FEED_CURRENT_MAX_AGE_S', 5),
+  }),
   logger,
 );

@@ -1,19 +1,33 @@
 /**
  * Every minute (EventBridge): for each feed, point the static current.json at the current version
- * (so a scheduled version goes live in degraded mode too) and keep the current version from
- * being pruned. Wiring only; see FeedService.syncStatic.
+ * (so a scheduled version goes live in degraded mode too), keep the current version from being
+ * pruned, and mark pruned versions' static copies for expiry. Wiring only; see FeedUpkeep.
  */
-import { staticCopies } from '../shared/feed-static-copies.js';
-import { feedService, feedStore } from '../shared/feeds.js';
+import { DynamoFeedStore } from '../adapters/dynamo-feeds.js';
+import { S3StaticCopies } from '../adapters/s3-static-copies.js';
+import { systemClock } from '../domain/clock.js';
+import { defaultFeedOptions } from '../domain/feed/types.js';
+import { FeedUpkeep } from '../domain/feed/upkeep.js';
+import { dynamoDocumentClient } from '../shared/clients.js';
+import { intEnv, optionalEnv, requireEnv } from '../shared/env.js';
 import { createLogger } from '../shared/logger.js';
+import { s3Client } from '../shared/s3-client.js';
 
 const logger = createLogger('feed-scheduler');
+const store = new DynamoFeedStore(dynamoDocumentClient(), requireEnv('FEEDS_TABLE'));
+const upkeep = new FeedUpkeep(
+  {
+    store,
+    // FEEDS_STATIC_TAGGING=off only where S3 has no object tagging (the local runtime's emulator).
+    statics: new S3StaticCopies(s3Client(), requireEnv('FEEDS_BUCKET'), { tagging: optionalEnv('FEEDS_STATIC_TAGGING') !== 'off' }),
+    clock: systemClock,
+  },
+  { lookbackMs: intEnv('FEED_LOOKBACK_MS', defaultFeedOptions.lookbackMs) },
+);
 
 export const handler = async (): Promise<{ feeds: number; current: Record<string, number | null> }> => {
   const current: Record<string, number | null> = {};
-  for (const feedId of await feedStore.feedIds()) {
-    current[feedId] = (await feedService.syncStatic(feedId, staticCopies))?.version ?? null;
-  }
+  for (const feedId of await store.feedIds()) current[feedId] = (await upkeep.run(feedId))?.version ?? null;
   logger.info('Feeds synced', { current });
   return { feeds: Object.keys(current).length, current };
 };

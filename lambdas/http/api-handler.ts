@@ -1,60 +1,72 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { isCrestError } from '../domain/errors.js';
-import { errorResponse } from './response.js';
+import { DependencyError, isCrestError, OutcomeUnknownError } from '../domain/errors.js';
+import { httpErrors, isTransientDependencyFailure } from './errors.js';
+import { type Route, type Routes, routeFor } from './router.js';
 
-const TRANSIENT_NAMES = new Set([
-  'TimeoutError',
-  'AbortError',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TransactionConflictException',
-]);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+/** How long before the function's timeout the deadline answer is given (room to send it). */
+export const DEADLINE_MARGIN_MS = 250;
 
-/**
- * An AWS SDK or network failure that says "try again later" (timeout, throttling, 5xx from the
- * service, connection errors) rather than "this code is wrong": answered 503, not 500.
- */
-export function isTransientDependencyFailure(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const e = error as Error & { code?: string; $fault?: string; $retryable?: unknown };
-  return TRANSIENT_NAMES.has(e.name) || TRANSIENT_CODES.has(e.code ?? '') || e.$fault === 'server' || e.$retryable !== undefined;
+class DeadlineReached extends Error {
+  override readonly name = 'DeadlineReached';
 }
 
-export type ApiRoute = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+/**
+ * A Lambda handler serving `routes` under the shared HTTP policy: errors mapped to statuses by
+ * `httpErrors`, and a deadline shortly before the function's timeout at which the request's
+ * AbortSignal fires (aborting its SDK calls) and the client is answered truthfully: a read says
+ * 503 DEPENDENCY_UNAVAILABLE, a write says 503 OUTCOME_UNKNOWN with its route's advice.
+ *
+ * The deadline is per request rather than middy's `timeoutEarlyInMillis`: @middy/core 6 shares one
+ * AbortController between every invocation of a module, which is right for Lambda (one request
+ * per container) but would let one request's deadline abort its neighbours' writes in the local
+ * runtime, which hosts concurrent invocations in one process.
+ */
+export function apiHandler(routes: Routes, logger: Logger) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+    .use(httpErrors({ logger }))
+    .handler((event, context) => serve(routeFor(routes, event), event, context));
+}
+
+async function serve(route: Route, event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+  const controller = new AbortController();
+  const remaining = context?.getRemainingTimeInMillis?.();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    if (remaining === undefined) return;
+    timer = setTimeout(
+      () => {
+        controller.abort();
+        reject(new DeadlineReached());
+      },
+      Math.max(0, remaining - DEADLINE_MARGIN_MS),
+    );
+  });
+  try {
+    return await Promise.race([route.handle(event, controller.signal), deadline]);
+  } catch (error) {
+    throw truthful(route, event, error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
- * Wraps a route in the shared HTTP error policy: typed errors become their status and
- * `{ error: { code, message, details? }, requestId }`; a transient dependency failure (timeout,
- * throttling, connection error) becomes 503 with Retry-After; anything else is logged with its
- * stack and answered as a bare 500 (no stack trace ever leaves the function).
+ * What the client may be told about a failed request. A write interrupted by the deadline or by an
+ * untyped dependency failure may have been applied: its outcome is unknown, and the route says
+ * how to learn it. A read interrupted by the deadline changed nothing.
  */
-export function apiHandler(route: ApiRoute, logger: Logger) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .handler(route)
-    .onError(async (request) => {
-      const requestId = request.event?.requestContext?.requestId ?? request.context?.awsRequestId ?? 'unknown';
-      const error = request.error;
-      if (isCrestError(error)) {
-        if (error.status >= 500) logger.warn('Dependency failure', { code: error.code, requestId });
-        request.response = errorResponse(error, requestId, error.status === 503 ? { 'retry-after': '1' } : {});
-        return;
-      }
-      if (isTransientDependencyFailure(error)) {
-        logger.warn('Dependency unavailable', { error: error as Error, requestId });
-        request.response = errorResponse(
-          { status: 503, code: 'DEPENDENCY_UNAVAILABLE', message: 'A backing service is unavailable; retry shortly', details: undefined },
-          requestId,
-          { 'retry-after': '1' },
-        );
-        return;
-      }
-      logger.error('Unhandled error', { error: error as Error, requestId });
-      request.response = errorResponse({ status: 500, code: 'INTERNAL', message: 'Internal error', details: undefined }, requestId);
-    });
+function truthful(route: Route, event: APIGatewayProxyEvent, error: unknown): unknown {
+  const advice = route.ifOutcomeUnknown?.(event);
+  if (error instanceof DeadlineReached) {
+    return advice
+      ? new OutcomeUnknownError(advice.message, advice.details)
+      : new DependencyError('The request did not complete in time; nothing was changed', 'DEPENDENCY_UNAVAILABLE');
+  }
+  if (!advice) return error;
+  if (isCrestError(error))
+    return error.kind === 'outcome-unknown' ? new OutcomeUnknownError(error.message, error.details ?? advice.details) : error;
+  if (isTransientDependencyFailure(error)) return new OutcomeUnknownError(advice.message, advice.details);
+  return error;
 }

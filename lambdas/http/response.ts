@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { CrestError } from '../domain/errors.js';
+import type { ErrorDetails } from '../domain/errors.js';
 
 export type Headers = Record<string, string>;
 
@@ -20,13 +20,14 @@ export interface ErrorBody {
 }
 
 export function errorResponse(
-  error: Pick<CrestError, 'status' | 'code' | 'message' | 'details'>,
+  status: number,
+  error: { code: string; message: string; details?: ErrorDetails },
   requestId: string,
   headers: Headers = {},
 ): APIGatewayProxyResult {
   const body: ErrorBody = { error: { code: error.code, message: error.message }, requestId };
   if (error.details !== undefined) body.error.details = error.details;
-  return json(error.status, body, { 'cache-control': 'no-store', ...headers });
+  return json(status, body, { 'cache-control': 'no-store', ...headers });
 }
 
 /** Case-insensitive header lookup (API Gateway preserves the client's casing). */

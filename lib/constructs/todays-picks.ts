@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SUPERSEDED_TAG_KEY } from '../../lambdas/domain/feed/static-paths.js';
 import type { DeployTarget } from '../context.js';
 import { suppress } from '../nag.js';
 import { CrestTable } from './building-blocks.js';
@@ -56,7 +57,10 @@ export class TodaysPicks extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 's3/',
-      lifecycleRules: [{ prefix: 'feeds/', expiration: Duration.days(2) }],
+      // Expire only what the scheduler has marked superseded (a version pruned after it stopped
+      // being current): the current version's pages and every current.json are written once and
+      // must outlive any age limit. See FeedUpkeep and S3StaticCopies.setSuperseded.
+      lifecycleRules: [{ prefix: 'feeds/', tagFilters: { [SUPERSEDED_TAG_KEY]: 'true' }, expiration: Duration.days(2) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -123,8 +127,10 @@ export class TodaysPicks extends Construct {
       description: 'Every minute: move feeds/{feedId}/current.json to the current version and keep it from expiring',
       memorySize: 512,
       timeout: Duration.seconds(50),
-      environment: { ...env, FEEDS_BUCKET: this.bucket.bucketName },
+      // The local runtime's S3 emulator has no object tagging (it would store the request as the object).
+      environment: { ...env, FEEDS_BUCKET: this.bucket.bucketName, ...(props.target === 'local' ? { FEEDS_STATIC_TAGGING: 'off' } : {}) },
     }).bindTable(this.table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], 'FEEDS_TABLE');
+    // grantPut includes s3:PutObjectTagging, which marks superseded pages for the lifecycle rule.
     this.bucket.grantPut(this.schedulerFunction.lambda, 'feeds/*');
     for (const fn of [this.publisherFunction, this.schedulerFunction]) {
       suppress(fn.role, 'IAM5', 'Writes static copies under the feeds/ prefix of its own bucket only (feeds/*).', [

@@ -1,17 +1,14 @@
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { productKey, productPk } from '../../lambdas/adapters/catalog-items.js';
-import { DaxWriteThroughRefresher, SOLD_OUT_SK } from '../../lambdas/adapters/dynamo-invalidation.js';
+import { productKey, productPk, soldOutFlagFromItem, soldOutFlagKey, storedImage } from '../../lambdas/adapters/catalog-items.js';
+import { DaxWriteThroughRefresher } from '../../lambdas/adapters/dynamo-invalidation.js';
 import { defaultProductDetailOptions } from '../../lambdas/domain/product/product-detail.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
-import { toLambdaStreamRecord } from '../../lib/local/event-sources/stream-records.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { findByHint } from '../../lib/local/stack-description.js';
 import { call } from '../helpers/http.js';
 import { bootRuntime } from '../helpers/runtime.js';
+import { streamRecords } from '../helpers/streams.js';
 
 const PRICE_BOUND_MS = defaultProductDetailOptions.cacheTtlMs.price;
 
@@ -48,7 +45,7 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
     }
   };
   const flag = async (sku: string) =>
-    (await doc.send(new GetCommand({ TableName: table, Key: { pk: productPk(sku), sk: SOLD_OUT_SK } }))).Item;
+    soldOutFlagFromItem((await doc.send(new GetCommand({ TableName: table, Key: soldOutFlagKey(sku) }))).Item);
 
   it(`shows a price change on GET /v1/products/{sku} within the documented bound (${PRICE_BOUND_MS} ms)`, async () => {
     const before = await completeRead('FRESH-1');
@@ -140,7 +137,7 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
     for (const quantity of [4, 0, 0, 2, 0, 9, 0]) await admin('STREAM-1/stock', { quantity });
     await runtime.streamSources[0]?.drain();
     const settled = await flag('STREAM-1');
-    const records = (await streamRecords()).filter(
+    const records = (await streamRecords(runtime.endpoints.dynamodb, table)).filter(
       (r) => r.dynamodb?.Keys?.pk?.S === productPk('STREAM-1') && r.dynamodb?.Keys?.sk?.S === 'STOCK',
     );
     const fn = runtime.host.get(runtime.streamSources[0]?.mapping.functionLogicalId ?? '');
@@ -174,20 +171,8 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
     await source?.drain();
     const recordsBefore = source?.stats.records;
 
-    const refreshed = await refresher.refresh({
-      sequenceNumber: '1',
-      sku: 'FRESH-3',
-      kind: 'stock',
-      version: Number(current.version),
-      item: current,
-    });
-    const stale = await refresher.refresh({
-      sequenceNumber: '0',
-      sku: 'FRESH-3',
-      kind: 'stock',
-      version: 1,
-      item: { ...current, version: 1, quantity: 999 },
-    });
+    const refreshed = await refresher.refresh(storedImage(current), Number(current.version));
+    const stale = await refresher.refresh(storedImage({ ...current, version: 1, quantity: 999 }), 1);
     await source?.drain();
 
     expect(refreshed).toBe('refreshed');
@@ -195,24 +180,4 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
     expect(source?.stats.records).toBe(recordsBefore);
     expect((await doc.send(new GetCommand({ TableName: table, Key: productKey('FRESH-3', 'stock') }))).Item).toEqual(current);
   });
-
-  /** Every record of the catalog stream so far, in Lambda's record shape. */
-  async function streamRecords(): Promise<DynamoDBRecord[]> {
-    const streams = runtime.clients.dynamodbStreams;
-    const arn = runtime.provisioned.streamArn(findByHint(runtime.stack.tables, 'Catalog').logicalId);
-    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
-    const records: DynamoDBRecord[] = [];
-    for (const shard of shards) {
-      let iterator = (
-        await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
-      ).ShardIterator;
-      for (let page = 0; iterator && page < 50; page++) {
-        const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        records.push(...(out.Records ?? []).map((r) => toLambdaStreamRecord(r, arn)));
-        if ((out.Records ?? []).length === 0) break;
-        iterator = out.NextShardIterator;
-      }
-    }
-    return records;
-  }
 });

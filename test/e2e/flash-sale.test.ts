@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCatalogReader } from '../../lambdas/adapters/dynamo-catalog.js';
 import { DynamoDeductions } from '../../lambdas/adapters/dynamo-deductions.js';
 import { systemClock } from '../../lambdas/domain/clock.js';
-import type { Deduction, DeductionMessage } from '../../lambdas/domain/deductions/types.js';
+import { type Deduction, messageOf } from '../../lambdas/domain/deductions/types.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
 import { call } from '../helpers/http.js';
@@ -40,15 +40,6 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
 
   const queueUrl = () => runtime.queueUrl('DeductionsQueue');
   const dlqUrl = () => runtime.queueUrl('DeadLetters');
-  const messageOf = (d: Deduction): DeductionMessage => ({
-    v: 1,
-    id: d.id,
-    sku: d.sku,
-    quantity: d.quantity,
-    userId: d.userId,
-    createdAt: d.createdAt,
-    requestHash: d.requestHash,
-  });
 
   async function settled(ids: string[], timeoutMs: number): Promise<Deduction[]> {
     const deadline = Date.now() + timeoutMs;

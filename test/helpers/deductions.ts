@@ -1,5 +1,15 @@
-import type { Availability, AvailabilityView, DeductionQueue, DeductionStore } from '../../lambdas/domain/deductions/ports.js';
-import type { Deduction, DeductionMessage } from '../../lambdas/domain/deductions/types.js';
+import {
+  type Availability,
+  type AvailabilityView,
+  type DeductionQueue,
+  type DeductionStore,
+  type LedgerSnapshot,
+  MessageNotSentError,
+  type StockLedger,
+  type SuccessChunk,
+} from '../../lambdas/domain/deductions/ports.js';
+import type { Deduction, DeductionMessage, RejectReason } from '../../lambdas/domain/deductions/types.js';
+import type { Stock } from '../../lambdas/domain/product/types.js';
 
 let n = 0;
 /** A QUEUED deduction with sensible defaults. */
@@ -17,42 +27,105 @@ export function deduction(overrides: Partial<Deduction> = {}): Deduction {
   };
 }
 
-/** In-memory DeductionStore that can be told to fail. */
-export class MemoryDeductionStore implements DeductionStore {
+/**
+ * In-memory DeductionStore and StockLedger (one object, like DynamoDeductions), held to the same
+ * contract as the DynamoDB adapter (test/helpers/contracts/deductions.ts). Can be told to fail.
+ */
+export class MemoryDeductions implements DeductionStore, StockLedger {
   readonly records = new Map<string, Deduction>();
+  readonly stock = new Map<string, Stock>();
+  /** Units held per `sku#userId`. */
+  readonly holdings = new Map<string, number>();
   failDiscard = false;
+
+  setStock(sku: string, quantity: number): void {
+    this.stock.set(sku, { sku, quantity, version: (this.stock.get(sku)?.version ?? 0) + 1 });
+  }
 
   async createIfAbsent(d: Deduction) {
     const existing = this.records.get(d.id);
-    if (existing) return { created: false, record: existing };
+    if (existing) return { created: false, record: { ...existing } };
     this.records.set(d.id, { ...d });
     return { created: true, record: d };
   }
   async get(id: string) {
-    return this.records.get(id) ?? null;
+    const record = this.records.get(id);
+    return record ? { ...record } : null;
   }
   async discardUnqueued(id: string) {
     if (this.failDiscard) throw new Error('discard failed');
     if (this.records.get(id)?.status === 'QUEUED') this.records.delete(id);
   }
+
+  async snapshot(sku: string, ids: readonly string[], userIds: readonly string[]): Promise<LedgerSnapshot> {
+    const stock = this.stock.get(sku);
+    return {
+      stock: stock ? { ...stock } : null,
+      records: new Map(ids.flatMap((id) => (this.records.has(id) ? [[id, { ...(this.records.get(id) as Deduction) }] as const] : []))),
+      holdings: new Map(
+        userIds.flatMap((u) => (this.holdings.has(`${sku}#${u}`) ? [[u, this.holdings.get(`${sku}#${u}`) ?? 0] as const] : [])),
+      ),
+    };
+  }
+  async commit(sku: string, chunk: SuccessChunk, limitPerUser: number, now: number): Promise<'committed' | 'conflict'> {
+    const stock = this.stock.get(sku);
+    if (!stock || stock.quantity < chunk.units) return 'conflict';
+    if (chunk.deductions.some((d) => this.records.get(d.id)?.status !== 'QUEUED')) return 'conflict';
+    if ([...chunk.unitsByUser].some(([u, units]) => (this.holdings.get(`${sku}#${u}`) ?? 0) > limitPerUser - units)) return 'conflict';
+    this.stock.set(sku, { ...stock, quantity: stock.quantity - chunk.units, version: stock.version + 1 });
+    for (const d of chunk.deductions)
+      this.records.set(d.id, { ...(this.records.get(d.id) as Deduction), status: 'SUCCEEDED', completedAt: now });
+    for (const [u, units] of chunk.unitsByUser) this.holdings.set(`${sku}#${u}`, (this.holdings.get(`${sku}#${u}`) ?? 0) + units);
+    return 'committed';
+  }
+  async reject(id: string, reason: RejectReason, now: number) {
+    const record = this.records.get(id);
+    if (record?.status === 'QUEUED') this.records.set(id, { ...record, status: 'REJECTED', reason, completedAt: now });
+  }
+  async refund(d: Deduction, now: number): Promise<'cancelled' | 'not-succeeded'> {
+    const record = this.records.get(d.id);
+    const stock = this.stock.get(d.sku);
+    if (record?.status !== 'SUCCEEDED' || !stock) return 'not-succeeded';
+    this.records.set(d.id, { ...record, status: 'CANCELLED', completedAt: now });
+    this.stock.set(d.sku, { ...stock, quantity: stock.quantity + d.quantity, version: stock.version + 1 });
+    this.holdings.set(`${d.sku}#${d.userId}`, (this.holdings.get(`${d.sku}#${d.userId}`) ?? d.quantity) - d.quantity);
+    return 'cancelled';
+  }
 }
 
+/**
+ * In-memory DeductionQueue. `fail`: 'not-sent' is a send the queue certainly refused;
+ * 'maybe-sent' is a failure after which the message may have been enqueued (a timeout).
+ */
 export class MemoryQueue implements DeductionQueue {
   readonly sent: DeductionMessage[] = [];
-  fail = false;
+  fail: false | 'not-sent' | 'maybe-sent' = false;
   async enqueue(message: DeductionMessage) {
-    if (this.fail) throw Object.assign(new Error('SQS down'), { name: 'ServiceUnavailable' });
+    if (this.fail === 'not-sent') throw new MessageNotSentError('queue refused the message');
+    if (this.fail === 'maybe-sent') throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
     this.sent.push(message);
   }
 }
 
+/** In-memory AvailabilityView: stock and sold-out flags, as the cached DynamoDB view reads them. */
 export class MemoryAvailability implements AvailabilityView {
-  readonly skus = new Map<string, Availability>();
+  private readonly stock = new Map<string, number>();
+  private readonly flags = new Map<string, boolean>();
+  fail = false;
   set(sku: string, quantity: number): this {
-    this.skus.set(sku, quantity > 0 ? 'available' : 'sold-out');
+    this.stock.set(sku, quantity);
+    return this;
+  }
+  flag(sku: string, soldOut: boolean): this {
+    this.flags.set(sku, soldOut);
     return this;
   }
   async availability(sku: string): Promise<Availability> {
-    return this.skus.get(sku) ?? 'unknown';
+    if (this.fail) throw Object.assign(new Error('read timed out'), { name: 'TimeoutError' });
+    const flag = this.flags.get(sku);
+    if (flag !== undefined) return flag ? 'sold-out' : 'available';
+    const quantity = this.stock.get(sku);
+    if (quantity === undefined) return 'unknown';
+    return quantity > 0 ? 'available' : 'sold-out';
   }
 }

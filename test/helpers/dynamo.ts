@@ -1,21 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { translateConfig } from '../../lambdas/shared/clients.js';
 
-/** A document client for the run's DynamoDB Local. */
-export function localDocumentClient(): DynamoDBDocumentClient {
+/** A document client for the run's DynamoDB Local (or `endpoint`, e.g. a proxy in front of it). */
+export function localDocumentClient(endpoint = inject('dynamoEndpoint'), config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    endpoint: inject('dynamoEndpoint'),
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...config,
   });
   return DynamoDBDocumentClient.from(client, translateConfig);
-}
-
-let counter = 0;
-/** A table name unique to this test file and call (DynamoDB needs ≥ 3 characters). */
-export function uniqueName(prefix: string): string {
-  counter += 1;
-  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { ConflictError, DependencyError, NotFoundError } from '../errors.js';
-import type { AvailabilityView, DeductionQueue, DeductionStore } from './ports.js';
-import type { Deduction, DeductionInput } from './types.js';
+import { ConflictError, DependencyError, NotFoundError, OutcomeUnknownError } from '../errors.js';
+import { deductionIdFor } from './id.js';
+import { type AvailabilityView, type DeductionQueue, type DeductionStore, MessageNotSentError } from './ports.js';
+import { type Deduction, type DeductionInput, messageOf } from './types.js';
 
 export interface AcceptDeps {
   store: DeductionStore;
@@ -11,42 +12,46 @@ export interface AcceptDeps {
   clock: Clock;
 }
 
-/** Request id from the idempotency key: a retry with the same key names the same request. */
-export function deductionIdFor(idempotencyKey: string): string {
-  return `d_${createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 26)}`;
-}
-
 export function requestHashOf(input: DeductionInput): string {
   return createHash('sha256').update(`${input.sku}\n${input.quantity}\n${input.userId}`).digest('base64url');
 }
 
 /**
- * Accepts a stock deduction: one conditional PutItem and one SendMessage. Answers 202 only once
- * the request is recorded and its message is in SQS; otherwise fails with 503 and removes the
- * record it created. The message carries the whole request, so the consumer recreates a record
- * that is missing (removed after an enqueue that reported failure but had succeeded, or expired
- * in a backlog): an accepted request is never lost. Unsettled records expire after an hour, so
- * none claims QUEUED forever. See docs/deductions.md.
+ * Accepts a stock deduction: one conditional PutItem and one SendMessage. Answers only once the
+ * request is recorded and its message is in SQS. The message carries the whole request, so the
+ * consumer recreates a record that is missing: an accepted request is never lost. Unsettled
+ * records expire after an hour, so none claims QUEUED forever. See docs/deductions.md.
+ *
+ * Failures say what happened. Before the record is written nothing has: DependencyError. Once it
+ * may have been written, the outcome is unknown (OutcomeUnknownError): a retry with the same
+ * Idempotency-Key finds the record and queues it again, and the consumer applies a request once
+ * however many messages name it. Only a send the queue certainly refused removes the record and
+ * answers ENQUEUE_FAILED (nothing happened).
  *
  * @throws NotFoundError unknown SKU; ConflictError SOLD_OUT or IDEMPOTENCY_KEY_REUSED;
- *   DependencyError ENQUEUE_FAILED.
+ *   DependencyError DEPENDENCY_UNAVAILABLE or ENQUEUE_FAILED; OutcomeUnknownError.
  */
-export async function acceptDeduction(input: DeductionInput, idempotencyKey: string, deps: AcceptDeps): Promise<Deduction> {
+export async function acceptDeduction(
+  input: DeductionInput,
+  idempotencyKey: string,
+  deps: AcceptDeps,
+  signal?: AbortSignal,
+): Promise<Deduction> {
   const id = deductionIdFor(idempotencyKey);
   const requestHash = requestHashOf(input);
-  const availability = await deps.availability.availability(input.sku);
+  const availability = await nothingChangedYet(() => deps.availability.availability(input.sku));
   if (availability === 'unknown') throw new NotFoundError(`No product with SKU ${input.sku}`, 'PRODUCT_NOT_FOUND');
 
   if (availability === 'sold-out') {
     // Sold out (per a stock view at most ~1 s stale): reject without queueing, unless this is
     // a retry of a request accepted earlier, which keeps its id and outcome.
-    const existing = await deps.store.get(id);
+    const existing = await nothingChangedYet(() => deps.store.get(id, signal));
     if (existing) return sameRequest(existing, requestHash);
     throw new ConflictError('SOLD_OUT', `SKU ${input.sku} is sold out`);
   }
 
   const fresh: Deduction = { id, ...input, status: 'QUEUED', createdAt: deps.clock.now(), requestHash };
-  const { created, record } = await deps.store.createIfAbsent(fresh);
+  const { created, record } = await mayHaveChanged(() => deps.store.createIfAbsent(fresh, signal));
   if (!created) {
     sameRequest(record, requestHash);
     if (record.status !== 'QUEUED') return record;
@@ -54,20 +59,14 @@ export async function acceptDeduction(input: DeductionInput, idempotencyKey: str
     // The consumer applies a request once however many messages name it.
   }
   try {
-    await deps.queue.enqueue({
-      v: 1,
-      id,
-      sku: record.sku,
-      quantity: record.quantity,
-      userId: record.userId,
-      createdAt: record.createdAt,
-      requestHash,
-    });
+    await deps.queue.enqueue(messageOf(record), signal);
   } catch (cause) {
-    if (created) await deps.store.discardUnqueued(id).catch(() => undefined);
-    throw new DependencyError('The request could not be queued; retry with the same Idempotency-Key', 'ENQUEUE_FAILED', {
-      cause: (cause as Error).name,
-    });
+    if (!(cause instanceof MessageNotSentError)) throw unknownOutcome();
+    if (created) await deps.store.discardUnqueued(id, signal).catch(() => undefined);
+    throw new DependencyError(
+      'The request could not be queued; nothing was deducted. Retry with the same Idempotency-Key',
+      'ENQUEUE_FAILED',
+    );
   }
   return record;
 }
@@ -77,4 +76,27 @@ function sameRequest(record: Deduction, requestHash: string): Deduction {
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body');
   }
   return record;
+}
+
+const unknownOutcome = () =>
+  new OutcomeUnknownError('The request may have been accepted; retry with the same Idempotency-Key to learn its outcome');
+
+/** Runs a step that changes nothing: its failure means nothing happened. */
+async function nothingChangedYet<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (cause) {
+    throw new DependencyError('A backing service is unavailable; nothing was deducted. Retry shortly', 'DEPENDENCY_UNAVAILABLE', {
+      cause: (cause as Error).name,
+    });
+  }
+}
+
+/** Runs a step whose failure may leave its write applied. */
+async function mayHaveChanged<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch {
+    throw unknownOutcome();
+  }
 }

@@ -1,21 +1,34 @@
 import type { Stock } from '../product/types.js';
 import type { Deduction, DeductionMessage, RejectReason } from './types.js';
 
-/** Durable record of deduction requests (the idempotency record is the request itself). */
+/**
+ * Durable record of deduction requests (the idempotency record is the request itself). `signal`
+ * aborts a call still in flight when the request's deadline passes.
+ */
 export interface DeductionStore {
   /**
    * Records `deduction` unless its id exists. Returns the stored record: the new one, or the
    * existing one when the id was already taken (an idempotent retry or a reused key).
    */
-  createIfAbsent(deduction: Deduction): Promise<{ created: boolean; record: Deduction }>;
+  createIfAbsent(deduction: Deduction, signal?: AbortSignal): Promise<{ created: boolean; record: Deduction }>;
   /** The record, or null when there is none (or it has expired). */
-  get(id: string): Promise<Deduction | null>;
-  /** Removes a record whose enqueue failed, only while it is still QUEUED. */
-  discardUnqueued(id: string): Promise<void>;
+  get(id: string, signal?: AbortSignal): Promise<Deduction | null>;
+  /** Removes a record whose message was certainly not enqueued, only while it is still QUEUED. */
+  discardUnqueued(id: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** The queue certainly did not take the message: it refused it, or it was never sent. */
+export class MessageNotSentError extends Error {
+  override readonly name = 'MessageNotSentError';
 }
 
 export interface DeductionQueue {
-  enqueue(message: DeductionMessage): Promise<void>;
+  /**
+   * Puts the message on the queue.
+   * @throws MessageNotSentError when the message certainly was not enqueued. Any other failure
+   *   (a timeout, an abort, a connection lost mid-request) means it may have been.
+   */
+  enqueue(message: DeductionMessage, signal?: AbortSignal): Promise<void>;
 }
 
 export type Availability = 'unknown' | 'sold-out' | 'available';
@@ -63,5 +76,5 @@ export interface StockLedger {
    * Gives a SUCCEEDED deduction's units back to stock and to the user's limit, and marks it
    * CANCELLED, in one transaction. 'not-succeeded' when the record was no longer SUCCEEDED.
    */
-  refund(deduction: Deduction, now: number): Promise<'cancelled' | 'not-succeeded'>;
+  refund(deduction: Deduction, now: number, signal?: AbortSignal): Promise<'cancelled' | 'not-succeeded'>;
 }

@@ -50,6 +50,11 @@ export interface DeductionMessage {
   requestHash: string;
 }
 
+/** The queue message for a recorded request. */
+export function messageOf(d: Deduction): DeductionMessage {
+  return { v: 1, id: d.id, sku: d.sku, quantity: d.quantity, userId: d.userId, createdAt: d.createdAt, requestHash: d.requestHash };
+}
+
 export function deductionFromMessage(m: DeductionMessage): Deduction {
   return {
     id: m.id,

@@ -1,19 +1,41 @@
 import type { SourceKind } from '../product/types.js';
 
-/** One catalog item change, from a stream record (new image, and old image when modified). */
-export interface CatalogChange {
+declare const storedImage: unique symbol;
+
+/**
+ * A catalog item exactly as the table holds it (a stream record's new image). Opaque to the
+ * domain on purpose: the item cache is refreshed by writing this image back unchanged, and a
+ * copy mapped through domain types would lose attributes the domain does not model, turning the
+ * refresh into a real write that the stream would feed back. Only the catalog item adapter
+ * (lambdas/adapters/catalog-items.ts) makes and reads these.
+ */
+export type StoredImage = { readonly [storedImage]: 'catalog item image' };
+
+interface ChangeCommon {
   /** Stream sequence number: the checkpoint reported on failure. */
   sequenceNumber: string;
   sku: string;
-  kind: SourceKind;
   version: number;
-  item: Record<string, unknown>;
-  previous?: Record<string, unknown>;
+  /** False when the stored item is identical before and after (a write that changed nothing). */
+  changed: boolean;
+  image: StoredImage;
 }
 
-/** Re-puts the newest item image into the DAX item cache (write-through), if it is still current. */
+/** One catalog item change, decoded from a stream record. */
+export type CatalogChange =
+  | (ChangeCommon & { kind: Exclude<SourceKind, 'stock'> })
+  | (ChangeCommon & {
+      kind: 'stock';
+      quantity: number;
+      /** Stock before the change; absent when the item is new. */
+      previousQuantity?: number;
+    });
+
+export type StockChange = Extract<CatalogChange, { kind: 'stock' }>;
+
+/** Re-puts the newest item image into the item cache (write-through), if that version is still current. */
 export interface ItemCacheRefresher {
-  refresh(change: CatalogChange): Promise<'refreshed' | 'superseded'>;
+  refresh(image: StoredImage, version: number): Promise<'refreshed' | 'superseded'>;
 }
 
 /** The sold-out flag the deductions fast path reads. */
@@ -22,15 +44,9 @@ export interface SoldOutFlags {
   set(sku: string, soldOut: boolean, stockVersion: number): Promise<void>;
 }
 
-/** Called for every change that reaches the caches (the feed's static copies hook in here). */
-export interface ChangeHook {
-  productChanged(change: CatalogChange): Promise<void>;
-}
-
 export interface InvalidationDeps {
   itemCache: ItemCacheRefresher;
   soldOut: SoldOutFlags;
-  hooks: ChangeHook[];
 }
 
 export interface InvalidationOutcome {
@@ -44,7 +60,7 @@ export interface InvalidationOutcome {
  * Brings every cache in line with a batch of catalog changes. Idempotent and order-safe: each
  * write is conditional on versions, so replays and older records arriving after newer ones leave
  * every cache at the newest version. It never writes a catalog item in a way that changes it
- * (so it produces no new stream records for the items it watches), and records whose image did
+ * (so it produces no new stream records for the items it watches), and records whose item did
  * not change are skipped.
  *
  * Within a batch only the newest version of each item is applied; on the first failure the
@@ -55,7 +71,7 @@ export async function processCatalogChanges(changes: readonly CatalogChange[], d
   const firstSeen = new Map<string, string>();
   let skipped = 0;
   for (const change of changes) {
-    if (change.previous && sameImage(change.previous, change.item)) {
+    if (!change.changed) {
       skipped += 1;
       continue;
     }
@@ -68,9 +84,8 @@ export async function processCatalogChanges(changes: readonly CatalogChange[], d
   let processed = 0;
   for (const [key, change] of newest) {
     try {
-      await deps.itemCache.refresh(change);
+      await deps.itemCache.refresh(change.image, change.version);
       if (change.kind === 'stock') await updateSoldOut(change, changes, deps.soldOut);
-      for (const hook of deps.hooks) await hook.productChanged(change);
       processed += 1;
     } catch {
       return { processed, skipped, failedAt: firstSeen.get(key) };
@@ -83,16 +98,14 @@ export async function processCatalogChanges(changes: readonly CatalogChange[], d
  * Writes the sold-out flag when stock crosses zero (or first appears). Looks at every record of
  * this SKU in the batch so a crossing inside a collapsed run of changes is not missed.
  */
-async function updateSoldOut(newest: CatalogChange, all: readonly CatalogChange[], flags: SoldOutFlags): Promise<void> {
-  const runs = all.filter((c) => c.kind === 'stock' && c.sku === newest.sku);
-  const crossed = runs.some((c) => !c.previous || isSoldOut(c.previous) !== isSoldOut(c.item));
-  if (crossed) await flags.set(newest.sku, isSoldOut(newest.item), newest.version);
+async function updateSoldOut(newest: StockChange, all: readonly CatalogChange[], flags: SoldOutFlags): Promise<void> {
+  const crossed = all.some(
+    (c) =>
+      c.kind === 'stock' &&
+      c.sku === newest.sku &&
+      (c.previousQuantity === undefined || isSoldOut(c.previousQuantity) !== isSoldOut(c.quantity)),
+  );
+  if (crossed) await flags.set(newest.sku, isSoldOut(newest.quantity), newest.version);
 }
 
-const isSoldOut = (item: Record<string, unknown>) => Number(item.quantity ?? 0) <= 0;
-
-function sameImage(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
-  return true;
-}
+const isSoldOut = (quantity: number) => quantity <= 0;

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { DependencyError, NotFoundError } from '../errors.js';
 import { CircuitBreaker, withTimeout } from '../resilience.js';
 import type { CatalogReader } from './ports.js';
+import { ConsistentRereads } from './rereads.js';
 import type { Price, ProductDetail, ProductInfo, SourceKind, Stock } from './types.js';
 
 type SourceValue = ProductInfo | Price | Stock;
@@ -16,6 +17,8 @@ export interface ProductDetailOptions {
   negativeTtlMs: number;
   cacheMaxEntries: number;
   breaker: { failureThreshold: number; openMs: number };
+  /** Least time between two consistent re-reads of one source of a SKU for a claimed version beyond the last shown. */
+  rereadIntervalMs: number;
 }
 
 export const defaultProductDetailOptions: ProductDetailOptions = {
@@ -24,6 +27,7 @@ export const defaultProductDetailOptions: ProductDetailOptions = {
   negativeTtlMs: 1_000,
   cacheMaxEntries: 20_000,
   breaker: { failureThreshold: 5, openMs: 5_000 },
+  rereadIntervalMs: 250,
 };
 
 /** Minimum versions a client has already seen; sources older than these are re-read. */
@@ -39,6 +43,7 @@ const SOURCES: readonly SourceKind[] = ['info', 'price', 'stock'];
 export class ProductDetailService {
   private readonly cache: L1Cache<SourceKind, SourceValue>;
   private readonly breakers: Record<SourceKind, CircuitBreaker>;
+  private readonly rereads: ConsistentRereads<SourceValue | null>;
 
   constructor(
     private readonly reader: CatalogReader,
@@ -56,6 +61,7 @@ export class ProductDetailService {
       price: new CircuitBreaker('price', options.breaker, clock),
       stock: new CircuitBreaker('stock', options.breaker, clock),
     };
+    this.rereads = new ConsistentRereads(options.rereadIntervalMs, clock, options.cacheMaxEntries);
   }
 
   /**
@@ -95,11 +101,18 @@ export class ProductDetailService {
     const fetchOnce = (consistent = false) =>
       this.breakers[kind].run(() => withTimeout(this.options.timeoutMs[kind], (signal) => this.read(kind, sku, signal, consistent)));
     const cached = this.cache.peek(kind, sku);
-    if (cached.hit && isOlderThanSeen(cached.value, seen[kind])) {
+    const claimed = seen[kind];
+    if (cached.hit && claimed !== undefined && isOlderThanSeen(cached.value, claimed)) {
       // The client has seen a newer version than this container holds: re-read, strongly
       // consistent (an ordinary read through DAX could return the same stale item), rather than
-      // serve something older than what the client already showed (monotonic reads).
-      const fresh = await fetchOnce(true);
+      // serve something older than what the client already showed (monotonic reads). Bounded and
+      // single-flighted per source and SKU, since the claim comes from the client.
+      const fresh = await this.rereads.reread(
+        `${kind}:${sku}`,
+        claimed,
+        () => fetchOnce(true),
+        (v) => v?.version ?? null,
+      );
       this.cache.set(kind, sku, fresh);
       return fresh;
     }

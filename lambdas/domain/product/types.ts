@@ -1,3 +1,6 @@
+/** A SKU: 1–64 characters of [A-Za-z0-9_-] (the one definition, for requests and queue messages alike). */
+export const SKU_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Catalog data kinds. Each is written separately, by a different owner, with its own version. */
 export type SourceKind = 'info' | 'price' | 'stock';
 
@@ -27,8 +30,6 @@ export interface Stock {
   quantity: number;
   version: number;
 }
-
-export type CatalogRecord = ProductInfo | Price | Stock;
 
 export interface ProductVersions {
   info: number;

@@ -1,0 +1,52 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stockItem } from '../../../lambdas/adapters/catalog-items.js';
+import { requestItem } from '../../../lambdas/adapters/deduction-items.js';
+import { DynamoDeductions } from '../../../lambdas/adapters/dynamo-deductions.js';
+import { systemClock } from '../../../lambdas/domain/clock.js';
+import { deductionStoreContract, stockLedgerContract } from '../../helpers/contracts/deductions.js';
+import { deduction } from '../../helpers/deductions.js';
+import { provisionResources, type TestResources } from '../../helpers/tables.js';
+
+let resources: TestResources;
+let ledger: DynamoDeductions;
+beforeAll(async () => {
+  resources = await provisionResources('Catalog', 'StockDeductionsTable');
+  ledger = new DynamoDeductions(
+    resources.doc,
+    { catalog: resources.table('Catalog'), deductions: resources.table('StockDeductionsTable') },
+    systemClock,
+  );
+});
+
+const world = async () => ({
+  store: ledger,
+  ledger,
+  setStock: async (sku: string, quantity: number) => {
+    await resources.doc.send(
+      new PutCommand({ TableName: resources.table('Catalog'), Item: stockItem({ sku, quantity, version: 1 }, Date.now()) }),
+    );
+  },
+});
+
+deductionStoreContract('DynamoDeductions', world);
+stockLedgerContract('DynamoDeductions', world);
+
+describe('DynamoDeductions against DynamoDB Local', () => {
+  it('treats a record past its TTL as absent before DynamoDB sweeps it, and lets it be created again', async () => {
+    const expired = deduction({ sku: `EXP-${process.pid}` });
+    const pastTtl = Math.floor(Date.now() / 1000) - 1;
+    await resources.doc.send(new PutCommand({ TableName: resources.table('StockDeductionsTable'), Item: requestItem(expired, pastTtl) }));
+
+    expect(await ledger.get(expired.id)).toBeNull();
+    expect(await ledger.createIfAbsent({ ...expired, quantity: 2 })).toMatchObject({ created: true, record: { quantity: 2 } });
+  });
+
+  it('stops a call when its signal aborts', async () => {
+    const controller = new AbortController();
+    controller.abort();
+
+    await expect(ledger.get(deduction().id, controller.signal)).rejects.toThrow();
+    await expect(ledger.createIfAbsent(deduction(), controller.signal)).rejects.toThrow();
+  });
+});
