@@ -136,7 +136,7 @@ describe('startApiGateway', () => {
 
     for (const res of results) {
       expect(res.status).toBe(502);
-      expect(res.body.error).toEqual({ code: GATEWAY_ERRORS.default5xx.code, message: 'Internal server error' });
+      expect(res.body.error).toEqual({ code: GATEWAY_ERRORS.default5xx.code, message: GATEWAY_ERRORS.default5xx.message });
     }
   });
 
