@@ -1,5 +1,7 @@
 /**
- * Bundle-time stand-in for `@aws-sdk/credential-provider-node` (see lib/build/bundle.ts `alias`).
+ * Bundle-time stand-in for `@aws-sdk/credential-provider-node`, and for
+ * `@aws-sdk/credential-providers`, whose `fromNodeProviderChain` the DAX client calls
+ * (`@amazon-dax-sdk/client-dax` src/Cluster.js); see lib/build/bundle.ts `alias`.
  *
  * Lambda always hands a function its role's credentials in AWS_ACCESS_KEY_ID /
  * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
@@ -10,5 +12,6 @@
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 
 export const defaultProvider = (init?: Parameters<typeof fromEnv>[0]) => fromEnv(init);
+export const fromNodeProviderChain = defaultProvider;
 export const credentialsWillNeedRefresh = () => false;
 export const credentialsTreatedAsExpired = () => false;
