@@ -29,6 +29,11 @@ export interface CrestSettings {
   deductionMaxReceiveCount: number;
   perUserLimit: number;
   feedPageSize: number;
+  /**
+   * Mount the benchmarks' baseline function (lib/constructs/naive-deductions.ts). Only with
+   * target=local: it is never deployed.
+   */
+  benchBaseline: boolean;
 }
 
 /** Reads and validates the settings; a bad value fails synthesis with a message naming the key. */
@@ -60,7 +65,18 @@ export function readSettings(node: Node): CrestSettings {
     deductionMaxReceiveCount: int('deductionMaxReceiveCount', ctx('deductionMaxReceiveCount'), 5, { min: 1, max: 1000 }),
     perUserLimit: int('perUserLimit', ctx('perUserLimit'), 1, { min: 1 }),
     feedPageSize: int('feedPageSize', ctx('feedPageSize'), 20, { min: 1, max: 100 }),
+    benchBaseline: benchBaseline(bool('benchBaseline', ctx('benchBaseline'), false), target),
   };
+}
+
+/** The benchmarks' baseline is a measuring stick, not a product route: never in a deployable template. */
+function benchBaseline(on: boolean, target: DeployTarget): boolean {
+  if (on && target !== 'local') {
+    throw new Error(
+      `context benchBaseline=true is only for target=local (the benchmarks' baseline is never deployed), got target=${target}`,
+    );
+  }
+  return on;
 }
 
 function isTarget(value: string): value is DeployTarget {

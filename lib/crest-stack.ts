@@ -5,6 +5,7 @@ import { CatalogAdmin } from './constructs/catalog-admin.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
+import { NaiveDeductions } from './constructs/naive-deductions.js';
 import { ProductReads } from './constructs/product-reads.js';
 import { StockDeductions } from './constructs/stock-deductions.js';
 import { TodaysPicks } from './constructs/todays-picks.js';
@@ -57,6 +58,8 @@ export class CrestStack extends Stack {
       maxReceiveCount: settings.deductionMaxReceiveCount,
       perUserLimit: settings.perUserLimit,
     });
+
+    if (settings.benchBaseline) new NaiveDeductions(this, 'BenchNaiveDeductions', { api, catalog });
 
     new CfnOutput(this, 'ApiUrl', { value: api.restApi.url });
     new CfnOutput(this, 'CatalogTableName', { value: catalog.tableName });

@@ -19,7 +19,13 @@ export const FUNCTIONS = [
   'feed-scheduler',
 ] as const;
 
-export type FunctionName = (typeof FUNCTIONS)[number];
+/**
+ * Functions that exist only for the benchmarks (never deployed): the stack mounts them only with
+ * context `benchBaseline=true` on `target=local`. Bundled with the rest so the local synth finds them.
+ */
+export const BENCH_FUNCTIONS = ['naive-deductions'] as const;
+
+export type FunctionName = (typeof FUNCTIONS)[number] | (typeof BENCH_FUNCTIONS)[number];
 
 export const functionEntry = (name: FunctionName) => path.join(ROOT, 'lambdas', name, 'handler.ts');
 export const functionBundleDir = (name: FunctionName) => path.join(ROOT, 'dist', 'functions', name);

@@ -1,0 +1,31 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import type { CrestApi } from './crest-api.js';
+import { CrestFunction } from './crest-function.js';
+
+export interface NaiveDeductionsProps {
+  api: CrestApi;
+  catalog: dynamodb.ITable;
+}
+
+/**
+ * The benchmarks' baseline (never deployed: the stack adds it only with context
+ * `benchBaseline=true` on `target=local`, see lib/context.ts): a buy route that writes the hot
+ * stock item directly, one conditional UpdateItem per request. Hosted exactly like Crest's ingest
+ * (its own function behind the same gateway, same memory and timeout, same route options as the
+ * buy route) so that bench:flash compares the designs rather than the stacks.
+ */
+export class NaiveDeductions extends Construct {
+  readonly fn: CrestFunction;
+
+  constructor(scope: Construct, id: string, props: NaiveDeductionsProps) {
+    super(scope, id);
+    this.fn = new CrestFunction(this, 'Api', {
+      name: 'naive-deductions',
+      description: 'Benchmark baseline: POST /bench/naive/products/{sku}/deductions writes the stock item directly',
+      memorySize: 1024,
+    }).bindTable(props.catalog, ['dynamodb:UpdateItem'], 'CATALOG_TABLE');
+    // Crest's buy route's options (StockDeductions): the Idempotency-Key header is required.
+    props.api.addRoute('POST', '/bench/naive/products/{sku}/deductions', this.fn, { requiredHeaders: ['Idempotency-Key'] });
+  }
+}
