@@ -1,11 +1,17 @@
 /**
  * `npm start`: the whole stack on this machine, no AWS account and no Docker.
  *
- *   PORT=3000  CREST_ADMIN_API_KEY=…  DYNAMODB_PORT=0  FAUXQS_PORT=0  npm start
+ *   PORT=3000  CREST_ADMIN_API_KEY=…  DYNAMODB_PORT=0  FAUXQS_PORT=0  PARTITION_CEILING=off  npm start
+ *
+ * PARTITION_CEILING puts DynamoDB's per-partition limits in front of DynamoDB Local: `on` (1,000
+ * write and 3,000 read units per second per partition key value, as on AWS) or `<write>/<read>`
+ * units per second (e.g. `100/300`); see lib/local/aws-proxies.ts.
  *
  * The port opens, and the banner prints, only once every route answers as documented. Ctrl-C,
  * SIGTERM, SIGHUP or the parent process going away stop everything this started.
  */
+
+import { parseCeiling } from '../lib/local/aws-proxies.js';
 import { DEMO_FEED, DEMO_SKU } from '../lib/local/demo-data.js';
 import { JavaMissingError } from '../lib/local/dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from '../lib/local/runtime.js';
@@ -26,6 +32,13 @@ const int = (name: string, fallback: number) => {
 };
 
 const port = int('PORT', 3000);
+let partitionCeiling: ReturnType<typeof parseCeiling>;
+try {
+  partitionCeiling = parseCeiling(process.env.PARTITION_CEILING);
+} catch (error) {
+  console.error(`[crest] ${(error as Error).message}`);
+  process.exit(2);
+}
 const abort = new AbortController();
 const starting: Promise<LocalRuntime> = startLocalRuntime({
   port,
@@ -34,6 +47,7 @@ const starting: Promise<LocalRuntime> = startLocalRuntime({
   adminApiKey: process.env.CREST_ADMIN_API_KEY || 'local-admin-key',
   log: (line) => console.log(`[crest] ${line}`),
   progressLog: true,
+  partitionCeiling,
   signal: abort.signal,
 });
 
@@ -92,6 +106,11 @@ try {
       `  DynamoDB:      ${runtime.endpoints.dynamodb}`,
       `  SQS/S3:        ${runtime.endpoints.sqs}`,
       `  throttling:    ${runtime.api.stage.rateLimit} req/s, burst ${runtime.api.stage.burstLimit}`,
+      `  partitions:    ${
+        partitionCeiling
+          ? `ceiling on: ${partitionCeiling.writeUnitsPerSecond} write / ${partitionCeiling.readUnitsPerSecond} read units/s per partition key value`
+          : 'no ceiling (PARTITION_CEILING=on for DynamoDB’s)'
+      }`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { callerContext } from './aws-proxy/caller-tag.js';
 import type { FunctionDescription } from './stack-description.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -25,8 +26,11 @@ export interface HostedFunction {
    * stop the environment; here its remaining work runs on unobserved).
    */
   invoke(event: unknown): Promise<unknown>;
-  /** Invocations running now, the most ever running at once, and the totals. */
-  readonly stats: { inFlight: number; maxInFlight: number; invocations: number; errors: number; timeouts: number };
+  /**
+   * Invocations running now, the most ever running at once, and the totals; `billedMs` sums each
+   * invocation's duration rounded up to the millisecond, as Lambda bills it.
+   */
+  readonly stats: { inFlight: number; maxInFlight: number; invocations: number; errors: number; timeouts: number; billedMs: number };
 }
 
 /**
@@ -92,7 +96,7 @@ export class LambdaHost {
       throw new Error(`${logicalId}: ${description.handlerFile}.${description.handlerExport} is not an exported function`);
     }
 
-    const stats = { inFlight: 0, maxInFlight: 0, invocations: 0, errors: 0, timeouts: 0 };
+    const stats = { inFlight: 0, maxInFlight: 0, invocations: 0, errors: 0, timeouts: 0, billedMs: 0 };
     return {
       logicalId,
       description,
@@ -105,7 +109,9 @@ export class LambdaHost {
         stats.invocations += 1;
         stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
         let timer: NodeJS.Timeout | undefined;
-        const running = Promise.resolve().then(() => handler(event, context));
+        const started = performance.now();
+        // The invocation's AWS calls carry its name to the local AWS proxies (aws-proxy/caller-tag.ts).
+        const running = callerContext.run(logicalId, () => Promise.resolve().then(() => handler(event, context)));
         const timedOut = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new FunctionTimeoutError(timeoutSeconds)), timeoutMs);
         });
@@ -121,6 +127,7 @@ export class LambdaHost {
         } finally {
           clearTimeout(timer);
           stats.inFlight -= 1;
+          stats.billedMs += Math.ceil(performance.now() - started);
         }
       },
     };

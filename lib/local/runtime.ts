@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type RunningApi, startApiGateway } from './api-gateway/server.js';
+import { type AwsProxies, type CeilingSettings, startAwsProxies } from './aws-proxies.js';
+import { callerContext } from './aws-proxy/caller-tag.js';
 import { DEMO_FEED, demoCatalog, flashSaleProduct, seedCatalog, seedDemoFeed } from './demo-data.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { SqsEventSource } from './event-sources/sqs-poller.js';
@@ -45,6 +49,17 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Log queue depth and consumer concurrency every 2 s while there is work (npm start). */
   progressLog?: boolean;
+  /**
+   * Count every AWS call the hosted functions and event sources make, by caller and operation
+   * with request units, through proxies in front of the emulators (`LocalRuntime.proxies`). Off
+   * by default (the proxies cost a hop); implied by `partitionCeiling`.
+   */
+  instrument?: boolean;
+  /**
+   * Put DynamoDB's per-partition ceiling in front of DynamoDB Local (`AWS_CEILING`, or scaled
+   * limits; see aws-proxies.ts). Off by default; `proxies.setCeiling` changes it while running.
+   */
+  partitionCeiling?: CeilingSettings | null;
   /** Aborting it stops a start-up in progress (at the next step) and releases what it started. */
   signal?: AbortSignal;
 }
@@ -59,7 +74,10 @@ export interface LocalRuntime {
   provisioned: ProvisionedResources;
   host: LambdaHost;
   api: RunningApi;
+  /** Clients straight to the emulators (not counted, never throttled): for seeding and checks. */
   clients: LocalClients;
+  /** The counting (and, when on, throttling) proxies the functions call through, when instrumented. */
+  proxies?: AwsProxies;
   sqsSources: SqsEventSource[];
   streamSources: StreamEventSource[];
   /** From the call to startLocalRuntime until the API port opened, ready (ms). */
@@ -124,7 +142,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     step('provisioning tables, queues and buckets from the template…');
     const provisioned = await provision(stack, clients);
 
-    configureProcessEnv(endpoints);
+    let proxies: AwsProxies | undefined;
+    if (options.instrument || options.partitionCeiling) {
+      step(`starting the AWS proxies (call counts${options.partitionCeiling ? ', partition ceiling' : ''})…`);
+      proxies = await startAwsProxies({ dynamodb: dynamoEndpoint, messaging: messaging.endpoint }, { ceiling: options.partitionCeiling });
+      stops.push(proxies.stop);
+    }
+    // Functions and event sources call through the proxies when there are any.
+    const functionEndpoints = proxies?.endpoints ?? endpoints;
+    const sourceClients = proxies
+      ? {
+          sqs: new SQSClient({
+            region: LOCAL_REGION,
+            credentials: LOCAL_CREDENTIALS,
+            endpoint: functionEndpoints.sqs,
+            useQueueUrlAsEndpoint: false,
+          }),
+          dynamodbStreams: new DynamoDBStreamsClient({
+            region: LOCAL_REGION,
+            credentials: LOCAL_CREDENTIALS,
+            endpoint: functionEndpoints.dynamodb,
+          }),
+        }
+      : clients;
+    configureProcessEnv(functionEndpoints);
     // Static feed copies are served path-style by fauxqs' S3 on this machine.
     const staticBase = `${endpoints.s3}/${findByHint(stack.buckets, 'StaticCopies').name}`;
     const host = new LambdaHost(assembly.assemblyDir, (fn) => {
@@ -152,9 +193,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const sqsSources = stack.queueMappings.map((m) => {
       const queue = stack.queues.find((q) => q.logicalId === m.queueLogicalId);
       if (!queue) throw new Error(`No queue ${m.queueLogicalId}`);
-      return new SqsEventSource(m, queue, provisioned.queueUrl(queue.logicalId), host.get(m.functionLogicalId), clients.sqs, log);
+      return new SqsEventSource(m, queue, provisioned.queueUrl(queue.logicalId), host.get(m.functionLogicalId), sourceClients.sqs, log);
     });
-    for (const source of sqsSources) source.start();
+    // The pollers' own calls (receive, delete) are billed on AWS too: counted as the event source's.
+    for (const source of sqsSources) callerContext.run(`sqs-event-source:${source.mapping.functionLogicalId}`, () => source.start());
     stops.push(async () => {
       await Promise.all(sqsSources.map((s) => s.stop()));
     });
@@ -165,15 +207,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           tableName: findByLogicalId(stack.tables, m.tableLogicalId).name,
           streamArn: provisioned.streamArn(m.tableLogicalId),
           onFailureQueueUrl: m.onFailureQueueLogicalId ? provisioned.queueUrl(m.onFailureQueueLogicalId) : undefined,
-          streams: clients.dynamodbStreams,
-          sqs: clients.sqs,
+          streams: sourceClients.dynamodbStreams,
+          sqs: sourceClients.sqs,
           log,
         }),
     );
     stops.push(async () => {
       await Promise.all(streamSources.map((s) => s.stop()));
     });
-    for (const source of streamSources) await source.start();
+    for (const source of streamSources) {
+      await callerContext.run(`stream-event-source:${source.mapping.functionLogicalId}`, () => source.start());
+    }
     const stopSchedules = startSchedules(stack.schedules, host, log);
     stops.push(async () => stopSchedules());
 
@@ -204,6 +248,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       host,
       api,
       clients,
+      proxies,
       sqsSources,
       streamSources,
       readyMs,
