@@ -39,8 +39,8 @@ export class CallCounter {
   private readonly counts: CallCounts = {};
 
   record(caller: string | undefined, operation: string, delta: Partial<CallStats>): void {
-    const byOperation = (this.counts[caller || UNATTRIBUTED] ??= {});
-    const stats = (byOperation[operation] ??= emptyStats());
+    const byOperation = entry(this.counts, caller || UNATTRIBUTED, () => ({}));
+    const stats = entry(byOperation, operation, emptyStats);
     for (const [k, v] of Object.entries(delta) as Array<[keyof CallStats, number]>) stats[k] += v;
   }
 
@@ -61,7 +61,7 @@ export function diffCounts(after: CallCounts, before: CallCounts): CallCounts {
         delta[k] = stats[k] - prior[k];
         if (delta[k] !== 0) any = true;
       }
-      if (any) (out[caller] ??= {})[op] = delta;
+      if (any) entry(out, caller, () => ({}))[op] = delta;
     }
   }
   return out;
@@ -73,9 +73,17 @@ export function byOperation(counts: CallCounts, include: (caller: string) => boo
   for (const [caller, ops] of Object.entries(counts)) {
     if (!include(caller)) continue;
     for (const [op, stats] of Object.entries(ops)) {
-      const total = (out[op] ??= emptyStats());
+      const total = entry(out, op, emptyStats);
       for (const k of Object.keys(total) as Array<keyof CallStats>) total[k] += stats[k];
     }
   }
   return out;
+}
+
+function entry<T>(record: Record<string, T>, key: string, make: () => T): T {
+  const found = record[key];
+  if (found !== undefined) return found;
+  const made = make();
+  record[key] = made;
+  return made;
 }

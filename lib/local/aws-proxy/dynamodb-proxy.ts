@@ -193,7 +193,7 @@ export class DynamoDbProxy {
       const reasons = accesses.map((_, i) =>
         short.includes(i) ? { Code: 'ThrottlingError', Message: THROTTLED_MESSAGE } : { Code: 'None' },
       );
-      return send(
+      send(
         res,
         json(400, {
           __type: `${ERROR_NAMESPACE}TransactionCanceledException`,
@@ -201,6 +201,7 @@ export class DynamoDbProxy {
           Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
         }),
       );
+      return;
     }
     const write = accesses.some((a) => a.kind === 'write');
     const table = accesses[0]?.table ?? '';
@@ -536,8 +537,9 @@ function withUnprocessed(operation: string, answer: Body, throttled: Access[], r
     const unprocessed = { ...((answer.UnprocessedKeys ?? {}) as Record<string, Body>) };
     for (const a of throttled) {
       const original = requestItems[a.table] as Body;
-      const entry = (unprocessed[a.table] ??= { ...original, Keys: [] });
+      const entry = unprocessed[a.table] ?? { ...original, Keys: [] };
       entry.Keys = [...((entry.Keys ?? []) as WireItem[]), a.key];
+      unprocessed[a.table] = entry;
     }
     return { ...answer, UnprocessedKeys: unprocessed };
   }
