@@ -3,95 +3,136 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-/** A burst described by data, so it can run in another process (see burst-worker.ts). */
+/**
+ * A burst described by data, so it runs in another process (burst-worker.ts) and never in the
+ * event loop of the servers it measures. `{i}` in the URL, a header value or the body is replaced
+ * by the request's index (unique idempotency keys, buyers); `authorizations`, when given, are used
+ * round-robin as the Authorization header (one signed-in buyer per request).
+ */
 export interface BurstSpec {
   url: string;
+  method?: 'POST' | 'GET';
   total: number;
   connections: number;
-  sku: string;
-  /** Sends an Idempotency-Key `<keyPrefix>-<i>` when set. */
-  keyPrefix?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  authorizations?: readonly string[];
+  /** Progress reports every this many ms (0: none). */
+  progressMs?: number;
+}
+
+export interface BurstSample {
+  /** When the request was sent, ms after the burst started. */
+  atMs: number;
+  /** Latency, ms. */
+  ms: number;
+  status: number;
+  body: string;
 }
 
 export interface BurstResult {
-  /** Per request, in send order: latency in ms and status. */
-  samples: Array<{ ms: number; status: number; body: string }>;
+  /** Per request, in index order. */
+  samples: BurstSample[];
   wallMs: number;
+  /** Epoch ms at which the first request was sent. */
+  startedAt: number;
 }
 
+export interface BurstProgress {
+  done: number;
+  total: number;
+  elapsedMs: number;
+  statuses: Record<string, number>;
+}
+
+const fill = (template: string, i: number) => template.replaceAll('{i}', String(i));
+
 /**
- * Sends `total` POSTs to `url` over `connections` keep-alive connections (loopback only) as fast
- * as they are answered, recording each request's latency. Bounded by count: it stops by itself.
+ * Sends `spec.total` requests over `spec.connections` keep-alive connections (loopback only) as
+ * fast as they are answered, recording each one's latency. Bounded by count: it stops by itself.
  */
-export async function burst(
-  url: string,
-  total: number,
-  connections: number,
-  request: (i: number) => { headers: Record<string, string>; body: string },
-): Promise<BurstResult> {
-  const target = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const samples: BurstResult['samples'] = new Array(total);
+export async function burst(spec: BurstSpec, onProgress?: (p: BurstProgress) => void): Promise<BurstResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
+  const samples: BurstSample[] = new Array(spec.total);
+  const statuses: Record<string, number> = {};
   let next = 0;
+  let done = 0;
+  const t0 = performance.now();
+  const startedAt = Date.now();
   const one = (i: number) =>
     new Promise<void>((resolve) => {
-      const { headers, body } = request(i);
+      const target = new URL(fill(spec.url, i));
+      const body = spec.body === undefined ? undefined : fill(spec.body, i);
+      const headers: Record<string, string | number> = {};
+      for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k] = fill(v, i);
+      if (spec.authorizations?.length) headers.authorization = spec.authorizations[i % spec.authorizations.length] as string;
+      if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
       const started = performance.now();
+      const record = (status: number, text: string) => {
+        samples[i] = { atMs: started - t0, ms: performance.now() - started, status, body: text };
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        done += 1;
+        resolve();
+      };
       const req = http.request(
         {
           agent,
           host: target.hostname,
           port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          path: `${target.pathname}${target.search}`,
+          method: spec.method ?? 'POST',
+          headers,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            samples[i] = { ms: performance.now() - started, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() };
-            resolve();
-          });
+          res.on('end', () => record(res.statusCode ?? 0, Buffer.concat(chunks).toString()));
         },
       );
-      req.on('error', (error) => {
-        samples[i] = { ms: performance.now() - started, status: 0, body: error.message };
-        resolve();
-      });
+      req.on('error', (error) => record(0, error.message));
       req.end(body);
     });
-  const started = performance.now();
+  const timer =
+    onProgress && spec.progressMs
+      ? setInterval(
+          () => onProgress({ done, total: spec.total, elapsedMs: performance.now() - t0, statuses: { ...statuses } }),
+          spec.progressMs,
+        )
+      : undefined;
   await Promise.all(
-    Array.from({ length: connections }, async () => {
-      for (let i = next++; i < total; i = next++) await one(i);
+    Array.from({ length: spec.connections }, async () => {
+      for (let i = next++; i < spec.total; i = next++) await one(i);
     }),
   );
-  const wallMs = performance.now() - started;
+  clearInterval(timer);
+  const wallMs = performance.now() - t0;
   agent.destroy();
-  return { samples, wallMs };
+  return { samples, wallMs, startedAt };
 }
 
-/** The POSTs of a BurstSpec: `{ sku, quantity: 1, userId }` with a unique user per request. */
-export function deductionBurst(spec: BurstSpec): Promise<BurstResult> {
-  return burst(spec.url, spec.total, spec.connections, (i) => ({
-    headers: { 'content-type': 'application/json', ...(spec.keyPrefix ? { 'idempotency-key': `${spec.keyPrefix}-${i}` } : {}) },
-    body: JSON.stringify({ sku: spec.sku, quantity: 1, userId: `buyer-${i}` }),
-  }));
-}
-
-/** `deductionBurst` from a separate Node process (burst-worker.ts). */
-export async function burstInWorker(spec: BurstSpec): Promise<BurstResult> {
+/**
+ * `burst` from a separate Node process (burst-worker.ts), so the load generator shares neither the
+ * event loop nor (as far as the OS allows) the core of the server it measures. Progress arrives
+ * as the burst runs; by default a line every 2 s on the console.
+ */
+export async function burstInWorker(
+  spec: BurstSpec,
+  onProgress: (p: BurstProgress) => void = (p) =>
+    console.log(`[bench]   ${p.done}/${p.total} answered in ${(p.elapsedMs / 1000).toFixed(1)} s ${JSON.stringify(p.statuses)}`),
+): Promise<BurstResult> {
   const child = fork(fileURLToPath(new URL('./burst-worker.ts', import.meta.url)), {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
   return new Promise((resolve, reject) => {
-    child.once('message', (result) => resolve(result as BurstResult));
+    child.on('message', (m: { type: 'progress'; progress: BurstProgress } | { type: 'result'; result: BurstResult }) => {
+      if (m.type === 'progress') onProgress(m.progress);
+      else resolve(m.result);
+    });
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code !== 0) reject(new Error(`burst process exited with ${code}`));
     });
-    child.send(spec);
+    child.send({ progressMs: 2000, ...spec });
   });
 }

@@ -27,7 +27,11 @@ export const dynamoClientConfig: DynamoDBClientConfig = {
   maxAttempts: 3,
   // Keep-alive is the SDK default; a short request timeout stops a slow partition from pinning
   // a Lambda for its whole timeout.
-  requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: connectionTimeoutMs, httpAgent: { maxSockets } },
+  requestHandler: {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+    httpAgent: { maxSockets, maxFreeSockets: maxSockets },
+  },
 };
 
 /** Marshalling options used by every document client (plain or DAX) in Crest. */
@@ -48,7 +52,11 @@ export function sqsClient(): SQSClient {
   sqs ??= new SQSClient({
     region,
     maxAttempts: 3,
-    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: connectionTimeoutMs, httpAgent: { maxSockets } },
+    requestHandler: {
+      requestTimeout: requestTimeoutMs,
+      connectionTimeout: connectionTimeoutMs,
+      httpAgent: { maxSockets, maxFreeSockets: maxSockets },
+    },
     // Send to the resolved endpoint (regional in AWS, AWS_ENDPOINT_URL_SQS locally), not to the
     // queue URL's host: emulators issue URLs like sqs.us-east-1.localhost that do not resolve.
     useQueueUrlAsEndpoint: false,

@@ -39,7 +39,7 @@ export class CallCounter {
   private readonly counts: CallCounts = {};
 
   record(caller: string | undefined, operation: string, delta: Partial<CallStats>): void {
-    const byOperation = entry(this.counts, caller || UNATTRIBUTED, () => ({}));
+    const byOperation = entry<Record<string, CallStats>>(this.counts, caller || UNATTRIBUTED, () => ({}));
     const stats = entry(byOperation, operation, emptyStats);
     for (const [k, v] of Object.entries(delta) as Array<[keyof CallStats, number]>) stats[k] += v;
   }
@@ -61,7 +61,7 @@ export function diffCounts(after: CallCounts, before: CallCounts): CallCounts {
         delta[k] = stats[k] - prior[k];
         if (delta[k] !== 0) any = true;
       }
-      if (any) entry(out, caller, () => ({}))[op] = delta;
+      if (any) entry<Record<string, CallStats>>(out, caller, () => ({}))[op] = delta;
     }
   }
   return out;
