@@ -1,7 +1,8 @@
 /**
  * npm run bench:read — the hot read path, measured side by side in one run:
  *  1. HTTP: GET /v1/products/{sku} on the local runtime (warm L1) vs a bare node:http server
- *     answering the same bytes, with the same load generator and settings.
+ *     answering the same bytes, with the same load generator and settings (autocannon in a child
+ *     process: it never shares the servers' event loop).
  *  2. Handler: cost of one cache-hit invocation, and of a miss against DynamoDB Local.
  *  3. Aggregation: serial vs concurrent sources with injected latencies 50/30/20 ms.
  *  4. Bundle size and module init time per function.
@@ -16,9 +17,10 @@ import { proxyEvent } from '../lib/local/api-gateway/proxy-event.js';
 import { DEMO_SKU } from '../lib/local/demo-data.js';
 import { LOCAL_ACCOUNT } from '../lib/local/template.js';
 import { functionFootprints } from './lib/functions.js';
-import { bareServer, load, snapshot } from './lib/http.js';
+import { bareServer, type HttpResult, load, snapshot } from './lib/http.js';
 import { percentile, round, verdict, writeReport } from './lib/report.js';
 import { benchRuntime } from './lib/runtime.js';
+import { lineChart } from './lib/svg.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Functions that bundle the DAX client (their target is the DAX reader's). */
@@ -33,11 +35,19 @@ try {
   for (let i = 0; i < 200; i++) await (await fetch(url)).arrayBuffer();
   const snap = await snapshot(url);
   const bare = await bareServer(snap.status, snap.headers, snap.body);
-  console.log(`[bench] HTTP: ${SECONDS}s each, ${CONNECTIONS} connections`);
-  await load(url, { seconds: 2, connections: CONNECTIONS }); // warm-up (JIT)
+  console.log(`[bench] HTTP: ${SECONDS}s each, ${CONNECTIONS} connections, load generator in its own process`);
+  await load(url, { seconds: 3, connections: CONNECTIONS }); // warm-up (JIT)
   await load(bare.url, { seconds: 2, connections: CONNECTIONS });
-  const ours = await load(url, { seconds: SECONDS, connections: CONNECTIONS });
-  const baseline = await load(bare.url, { seconds: SECONDS, connections: CONNECTIONS });
+  // Each server's own CPU (this process hosts both, one at a time) beside its throughput.
+  const measure = async (target: string, name: string) => {
+    console.log(`[bench]   ${name}: ${SECONDS} s…`);
+    const before = process.cpuUsage();
+    const result = await load(target, { seconds: SECONDS, connections: CONNECTIONS });
+    const cpu = process.cpuUsage(before);
+    return { ...result, cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, result.total) };
+  };
+  const ours = await measure(url, 'Crest');
+  const baseline = await measure(bare.url, 'bare node:http');
   await bare.close();
   const httpRatio = ours.requestsPerSec / baseline.requestsPerSec;
 
@@ -112,7 +122,11 @@ try {
     [
       { metric: `HTTP req/s, Crest local runtime (warm L1, ${CONNECTIONS} conns)`, value: round(ours.requestsPerSec, 0) },
       { metric: 'HTTP req/s, bare node:http (same bytes)', value: round(baseline.requestsPerSec, 0) },
-      { metric: 'HTTP ratio Crest / bare', value: round(httpRatio, 2), target: '≥ 0.5', verdict: verdict(httpRatio >= 0.5) },
+      { metric: 'HTTP ratio Crest / bare', value: round(httpRatio, 2), target: '≥ 0.7', verdict: verdict(httpRatio >= 0.7) },
+      {
+        metric: 'Server CPU per request, Crest / bare (µs, user + system)',
+        value: `${round(ours.cpuUsPerRequest)} / ${round(baseline.cpuUsPerRequest)}`,
+      },
       { metric: 'HTTP p50 / p99 latency, Crest (ms)', value: `${ours.p50Ms} / ${ours.p99Ms}` },
       { metric: 'HTTP p50 / p99 latency, bare (ms)', value: `${baseline.p50Ms} / ${baseline.p99Ms}` },
       {
@@ -151,7 +165,56 @@ try {
       footprints,
       reader,
     },
+    {
+      summary: {
+        httpRatio: round(httpRatio, 3),
+        crestRequestsPerSec: round(ours.requestsPerSec, 0),
+        bareRequestsPerSec: round(baseline.requestsPerSec, 0),
+      },
+      charts: httpCharts(ours, baseline),
+      notes: [
+        "The load generator (autocannon) runs in a child process; the bare server and the local runtime run, one after the other, in the benchmark process. CPU per request is that process's user + system time over the run divided by the requests answered.",
+      ],
+    },
   );
 } finally {
   await runtime.stop();
+}
+
+function httpCharts(ours: HttpResult, bare: HttpResult) {
+  const series = (r: HttpResult, name: string, pick: (p: HttpResult['timeline'][number]) => number, dashed = false) => ({
+    name,
+    dashed,
+    points: r.timeline.map((p) => [p.t, pick(p)] as const),
+  });
+  return [
+    {
+      id: 'latency',
+      title: 'GET /v1/products/{sku}: latency over time',
+      svg: lineChart({
+        title: `GET /v1/products/{sku}, ${CONNECTIONS} connections: latency per second (ms)`,
+        xLabel: 'seconds into the run',
+        yLabel: 'latency (ms)',
+        series: [
+          series(ours, 'Crest p50', (p) => p.p50Ms),
+          series(ours, 'Crest p99', (p) => p.p99Ms),
+          series(bare, 'bare node:http p50', (p) => p.p50Ms, true),
+          series(bare, 'bare node:http p99', (p) => p.p99Ms, true),
+        ],
+      }),
+    },
+    {
+      id: 'throughput',
+      title: 'GET /v1/products/{sku}: requests per second',
+      svg: lineChart({
+        title: 'Requests answered per second',
+        xLabel: 'seconds into the run',
+        yLabel: 'requests / s',
+        series: [
+          series(ours, 'Crest (local runtime)', (p) => p.requests),
+          series(bare, 'bare node:http, same bytes', (p) => p.requests, true),
+        ],
+      }),
+    },
+  ];
 }

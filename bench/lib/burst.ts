@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * A burst described by data, so it runs in another process (burst-worker.ts) and never in the
  * event loop of the servers it measures. `{i}` in the URL, a header value or the body is replaced
- * by the request's index (unique idempotency keys, buyers); `authorizations`, when given, are used
- * round-robin as the Authorization header (one signed-in buyer per request).
+ * by the request's index (unique idempotency keys, buyers); `authorizations` and `urls`, when
+ * given, are used round-robin (one signed-in buyer per request, reads spread over products).
  */
 export interface BurstSpec {
   url: string;
@@ -17,6 +17,8 @@ export interface BurstSpec {
   headers?: Record<string, string>;
   body?: string;
   authorizations?: readonly string[];
+  /** When given, request i goes to `urls[i % urls.length]` instead of `url`. */
+  urls?: readonly string[];
   /** Progress reports every this many ms (0: none). */
   progressMs?: number;
 }
@@ -61,7 +63,7 @@ export async function burst(spec: BurstSpec, onProgress?: (p: BurstProgress) => 
   const startedAt = Date.now();
   const one = (i: number) =>
     new Promise<void>((resolve) => {
-      const target = new URL(fill(spec.url, i));
+      const target = new URL(fill(spec.urls?.length ? (spec.urls[i % spec.urls.length] as string) : spec.url, i));
       const body = spec.body === undefined ? undefined : fill(spec.body, i);
       const headers: Record<string, string | number> = {};
       for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k] = fill(v, i);

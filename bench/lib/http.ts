@@ -1,6 +1,7 @@
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
+import { fileURLToPath } from 'node:url';
 
 export interface HttpResult {
   requestsPerSec: number;
@@ -9,28 +10,31 @@ export interface HttpResult {
   non2xx: number;
   errors: number;
   total: number;
+  /** Per second of the run: requests answered and their latency percentiles. */
+  timeline: Array<{ t: number; requests: number; p50Ms: number; p99Ms: number }>;
 }
 
-/** Runs autocannon against `url` (loopback only) for `seconds`, with `connections` keep-alive connections. */
+/**
+ * Runs autocannon against `url` (loopback only) for `seconds` with `connections` keep-alive
+ * connections, in a child process (load-worker.ts): the load generator never runs in the event
+ * loop of the server it measures.
+ */
 export async function load(
   url: string,
   options: { seconds: number; connections: number; headers?: Record<string, string> },
 ): Promise<HttpResult> {
-  const result = await autocannon({
-    url,
-    duration: options.seconds,
-    connections: options.connections,
-    pipelining: 1,
-    headers: options.headers,
+  const child = fork(fileURLToPath(new URL('./load-worker.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
-  return {
-    requestsPerSec: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    total: result.requests.total,
-  };
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: HttpResult | { error: string }) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+    });
+    child.send({ url, ...options });
+  });
 }
 
 /**

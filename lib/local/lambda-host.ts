@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { callerContext } from './aws-proxy/caller-tag.js';
+import { asCaller } from './aws-proxy/caller-tag.js';
 import type { FunctionDescription } from './stack-description.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -111,7 +111,7 @@ export class LambdaHost {
         let timer: NodeJS.Timeout | undefined;
         const started = performance.now();
         // The invocation's AWS calls carry its name to the local AWS proxies (aws-proxy/caller-tag.ts).
-        const running = callerContext.run(logicalId, () => Promise.resolve().then(() => handler(event, context)));
+        const running = asCaller(logicalId, () => Promise.resolve().then(() => handler(event, context)));
         const timedOut = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new FunctionTimeoutError(timeoutSeconds)), timeoutMs);
         });
@@ -135,20 +135,40 @@ export class LambdaHost {
 }
 
 function lambdaContext(fn: FunctionDescription, deadline: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: fn.name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: fn.arn,
-    memoryLimitInMB: String(fn.memoryMb),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${fn.name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return new LocalContext(fn, deadline);
+}
+
+/**
+ * The Lambda context of one invocation. A class, not an object literal of arrow functions: one is
+ * made per invocation, and the methods on its prototype cost nothing per call.
+ */
+class LocalContext implements Context {
+  readonly callbackWaitsForEmptyEventLoop = false;
+  readonly functionVersion = '$LATEST';
+  readonly logStreamName = 'local';
+  readonly functionName: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly awsRequestId = randomUUID();
+  readonly logGroupName: string;
+
+  constructor(
+    fn: FunctionDescription,
+    private readonly deadline: number,
+  ) {
+    this.functionName = fn.name;
+    this.invokedFunctionArn = fn.arn;
+    this.memoryLimitInMB = String(fn.memoryMb);
+    this.logGroupName = `/aws/lambda/${fn.name}`;
+  }
+
+  getRemainingTimeInMillis(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  done(): void {}
+  fail(): void {}
+  succeed(): void {}
 }
 
 async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type RunningApi, startApiGateway } from './api-gateway/server.js';
 import { type AwsProxies, type CeilingSettings, startAwsProxies } from './aws-proxies.js';
-import { callerContext } from './aws-proxy/caller-tag.js';
+import { asCaller } from './aws-proxy/caller-tag.js';
 import { DEMO_FEED, demoCatalog, flashSaleProduct, seedCatalog, seedDemoFeed } from './demo-data.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { SqsEventSource } from './event-sources/sqs-poller.js';
@@ -196,7 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return new SqsEventSource(m, queue, provisioned.queueUrl(queue.logicalId), host.get(m.functionLogicalId), sourceClients.sqs, log);
     });
     // The pollers' own calls (receive, delete) are billed on AWS too: counted as the event source's.
-    for (const source of sqsSources) callerContext.run(`sqs-event-source:${source.mapping.functionLogicalId}`, () => source.start());
+    for (const source of sqsSources) asCaller(`sqs-event-source:${source.mapping.functionLogicalId}`, () => source.start());
     stops.push(async () => {
       await Promise.all(sqsSources.map((s) => s.stop()));
     });
@@ -216,7 +216,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await Promise.all(streamSources.map((s) => s.stop()));
     });
     for (const source of streamSources) {
-      await callerContext.run(`stream-event-source:${source.mapping.functionLogicalId}`, () => source.start());
+      await asCaller(`stream-event-source:${source.mapping.functionLogicalId}`, () => source.start());
     }
     const stopSchedules = startSchedules(stack.schedules, host, log);
     stops.push(async () => stopSchedules());

@@ -199,9 +199,11 @@ export function gatewayError(error: GatewayError, requestId: string, gatewayMess
 function send(res: http.ServerResponse, result: APIGatewayProxyResult): void {
   if (res.headersSent) return;
   const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
-  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
-  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  for (const [k, v] of Object.entries(result.headers ?? {})) if (k.toLowerCase() !== 'content-length') headers[k] = String(v);
+  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) if (k.toLowerCase() !== 'content-length') headers[k] = v.map(String);
+  const body = result.statusCode === 304 ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : (result.body ?? '');
+  // API Gateway answers with a Content-Length, never chunked (and one write costs less than chunks).
+  if (result.statusCode !== 304) headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(result.statusCode, headers);
-  res.end(result.statusCode === 304 ? undefined : body);
+  res.end(body);
 }

@@ -9,6 +9,15 @@ import { CALLER_HEADER } from './dynamodb-proxy.js';
  */
 export const callerContext = new AsyncLocalStorage<string>();
 
+/**
+ * Runs `work` as `caller` while calls are being tagged; otherwise just runs it. (An
+ * AsyncLocalStorage in use costs every promise a hook on Node 20, so it is entered only when the
+ * proxies need it.)
+ */
+export function asCaller<T>(caller: string, work: () => T): T {
+  return original ? callerContext.run(caller, work) : work();
+}
+
 type AddRequest = (this: http.Agent, req: http.ClientRequest, options: { host?: string; port?: number | string }) => void;
 const agentPrototype = http.Agent.prototype as unknown as { addRequest: AddRequest };
 const targets = new Map<string, number>();
