@@ -30,6 +30,8 @@ const TOTAL = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 400);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2_000);
 const READS = Number(process.env.BENCH_READS ?? 5_000);
+/** Also run the naive burst with the ceiling off: the stacks compared without the hot partition. */
+const NAIVE_UNTHROTTLED = process.env.BENCH_NAIVE_UNTHROTTLED !== '0';
 const UNITS = 1_000;
 /**
  * DynamoDB allows 1,000 write units per second per partition; a real sale offers it tens of
@@ -58,6 +60,7 @@ const READ_SKUS = demoCatalog(200);
 await seedCatalog(doc, catalogTable, [
   flashSaleProduct(UNITS, 'BENCH-CREST'),
   flashSaleProduct(UNITS, 'BENCH-NAIVE'),
+  flashSaleProduct(UNITS, 'FREE-NAIVE'),
   flashSaleProduct(1_000_000, 'WARM-CREST'),
   flashSaleProduct(1_000_000, 'WARM-NAIVE'),
   flashSaleProduct(1_000_000, 'QUIET-CREST'),
@@ -259,8 +262,15 @@ try {
   const naiveThrottled = throttledOf(naiveIngest);
   const naiveErrors = base.samples.filter((s) => s.status >= 500 || s.status === 0).length;
 
-  // ---- Reads and one-at-a-time durations, for the cost model ---------------------------------
   proxies.setCeiling(null);
+  let free: BurstResult | undefined;
+  if (NAIVE_UNTHROTTLED) {
+    console.log(`[bench] naive baseline without the ceiling: ${TOTAL} buys on a third SKU (the stacks alone)`);
+    free = await burstInWorker(naiveBurst('FREE-NAIVE', TOTAL, 'free', saleBuyers));
+    await runtime.settle(300_000);
+  }
+
+  // ---- Reads and one-at-a-time durations, for the cost model ---------------------------------
   console.log(`[bench] product reads: ${READS} GETs over ${READ_SKUS.length} SKUs (cost per read), then one-at-a-time durations`);
   const readUrls = READ_SKUS.map((p) => `${runtime.url}/v1/products/${p.info.sku}`);
   await burstInWorker(
@@ -286,6 +296,7 @@ try {
   const naiveRps = settled(base) / (base.wallMs / 1000);
   const ingestRatio = ingestRps / naiveRps;
   const answeredRatio = TOTAL / (ours.wallMs / 1000) / (TOTAL / (base.wallMs / 1000));
+  const freeRps = free ? settled(free) / (free.wallMs / 1000) : undefined;
   const oursLatency = latency(ours.samples.map((s) => s.ms));
   const baseLatency = latency(base.samples.map((s) => s.ms));
   const decision = latency(decisionMs);
@@ -316,6 +327,7 @@ try {
     crestIngestRps: round(ingestRps, 0),
     naiveRps: round(naiveRps, 0),
     ingestRatioAllAnswers: round(answeredRatio, 3),
+    ingestRatioNoCeiling: freeRps ? round(ingestRps / freeRps, 3) : null,
     decidedAfterBurstMs: round(decidedAfterBurstMs, 0),
     decisionP50Ms: decision.p50,
     decisionP99Ms: decision.p99,
@@ -324,6 +336,8 @@ try {
     lost: check.lost,
     doubleApplied: check.doubleApplied,
     naiveThrottled,
+    naiveRetries: naiveUpdates - TOTAL,
+    naive503: naiveErrors,
     crestThrottled,
     partitionCeiling: CEILING,
     route: newBuyRoute ? 'POST /v1/products/{sku}/deductions (ID token per buyer)' : 'POST /v1/deductions',
@@ -354,13 +368,21 @@ try {
         metric: 'All answers per second (503s included), Crest / naive',
         value: `${round(TOTAL / (ours.wallMs / 1000), 0)} / ${round(TOTAL / (base.wallMs / 1000), 0)} (ratio ${round(answeredRatio, 2)})`,
       },
+      ...(free && freeRps
+        ? [
+            {
+              metric: 'Naive without the ceiling: settled per second, Crest / naive (ratio), naive p50 / p99 ms',
+              value: `${round(ingestRps, 0)} / ${round(freeRps, 0)} (${round(ingestRps / freeRps, 2)}), ${latency(free.samples.map((x) => x.ms)).p50} / ${latency(free.samples.map((x) => x.ms)).p99}`,
+            },
+          ]
+        : []),
       { metric: 'Crest ingest p50 / p99 (ms)', value: `${oursLatency.p50} / ${oursLatency.p99}` },
       { metric: 'Naive p50 / p99 (ms)', value: `${baseLatency.p50} / ${baseLatency.p99}` },
       { metric: 'Crest answers', value: JSON.stringify(statuses(ours.samples)) },
       { metric: 'Naive answers', value: JSON.stringify(naiveStatus) },
       {
-        metric: 'Naive under the ceiling: UpdateItem calls (incl. SDK retries) / throttled / 5xx answers',
-        value: `${naiveUpdates} / ${naiveThrottled} / ${naiveErrors}`,
+        metric: 'Naive under the ceiling: UpdateItem calls / SDK retries / throttled / 503 answers',
+        value: `${naiveUpdates} / ${naiveUpdates - TOTAL} / ${naiveThrottled} / ${naiveErrors}`,
       },
       {
         metric: 'Crest throttled calls (ingest + consumer + stream)',
