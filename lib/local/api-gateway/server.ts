@@ -18,7 +18,13 @@ export const INTEGRATION_TIMEOUT_MS = 29_000;
 
 /** The functions the gateway integrates with, by logical ID (the LambdaHost). */
 export interface Integrations {
-  get(logicalId: string): { invoke(event: unknown): Promise<unknown> };
+  get(logicalId: string): Integration;
+}
+
+/** A function the gateway invokes; with its timeout when known (see invokeWithin). */
+export interface Integration {
+  invoke(event: unknown): Promise<unknown>;
+  readonly description?: { readonly timeoutSeconds: number };
 }
 
 export interface ApiGatewayOptions {
@@ -57,9 +63,25 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
   const maxPayload = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
 
+  const respond = (req: http.IncomingMessage, res: http.ServerResponse, body: string | null, requestId: string) =>
+    handle(req, body, requestId).then(
+      (result) => send(res, result),
+      (error: unknown) => {
+        console.error('[local] gateway error:', error);
+        send(res, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error'));
+      },
+    );
+
   const server = http.createServer((req, res) => {
     const requestId = randomUUID();
     req.on('error', () => undefined); // a client that goes away mid-body is not our failure
+    // Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3), so
+    // it is answered at once rather than after its (empty) stream ends.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      req.resume();
+      void respond(req, res, null, requestId);
+      return;
+    }
     const refuse = () => {
       send(res, gatewayError(GATEWAY_ERRORS.requestTooLarge, requestId));
       // Read on and discard (never keep) what the client still sends: closing the connection
@@ -79,14 +101,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     });
     req.on('end', () => {
       if (res.headersSent) return;
-      const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : null;
-      handle(req, body, requestId).then(
-        (result) => send(res, result),
-        (error: unknown) => {
-          console.error('[local] gateway error:', error);
-          send(res, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error'));
-        },
-      );
+      void respond(req, res, chunks.length ? Buffer.concat(chunks).toString('utf8') : null, requestId);
     });
   });
   server.keepAliveTimeout = 65_000;
@@ -151,11 +166,10 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
   };
 }
 
-async function invokeWithin(
-  fn: { invoke(event: unknown): Promise<unknown> },
-  event: APIGatewayProxyEvent,
-  timeoutMs: number,
-): Promise<unknown> {
+async function invokeWithin(fn: Integration, event: APIGatewayProxyEvent, timeoutMs: number): Promise<unknown> {
+  // A function that times out first (as every Crest route does: CrestApi.addRoute insists) fails
+  // by itself before the integration timeout, so no second timer is needed for it.
+  if (fn.description && fn.description.timeoutSeconds * 1000 < timeoutMs) return fn.invoke(event);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<typeof INTEGRATION_TIMED_OUT>((resolve) => {
     timer = setTimeout(() => resolve(INTEGRATION_TIMED_OUT), timeoutMs);
