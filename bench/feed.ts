@@ -1,6 +1,7 @@
 /**
  * npm run bench:feed — Today's picks through the local runtime beside a bare node:http server
- * answering the same bytes, in one run: unpinned page 1, a pinned page, and a 304 refresh.
+ * answering the same bytes, in one run: unpinned page 1, a pinned page, and a 304 refresh. The
+ * load generator (autocannon) runs in a child process (bench/lib/http.ts).
  */
 import { DEMO_FEED } from '../lib/local/demo-data.js';
 import { bareServer, load, snapshot } from './lib/http.js';
@@ -52,7 +53,16 @@ try {
       },
     );
   }
-  await writeReport('feed', "bench:feed — Today's picks pages vs bare node:http", rows, raw);
+  const ratios = Object.fromEntries(
+    Object.entries(raw).map(([name, r]) => {
+      const { ours, base } = r as { ours: { requestsPerSec: number }; base: { requestsPerSec: number } };
+      return [name, round(ours.requestsPerSec / base.requestsPerSec, 3)];
+    }),
+  );
+  await writeReport('feed', "bench:feed — Today's picks pages vs bare node:http", rows, raw, {
+    summary: { ratios },
+    notes: ['autocannon runs in a child process; the bare server and the local runtime run, one after the other, in the benchmark process.'],
+  });
 } finally {
   await runtime.stop();
 }
