@@ -31,10 +31,14 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
   });
   afterAll(() => runtime?.stop());
 
+  let adminToken: string;
+  beforeAll(async () => {
+    adminToken = await runtime.token('catalog-bot', ['admins']);
+  });
   const admin = (path: string, body: unknown) =>
     call(`${runtime.url}/v1/admin/products/${path}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', 'x-api-key': runtime.adminApiKey },
+      headers: { 'content-type': 'application/json', authorization: adminToken },
       body: JSON.stringify(body),
     });
   /** The first answer with every part (a busy machine may time a part out: that answer shows none). */
