@@ -1,7 +1,8 @@
 /**
  * npm run bench:flash — a flash sale, measured side by side in one run:
- *   Crest: 20,000 POSTs /v1/deductions for one SKU with 1,000 units, several hundred connections,
- *          against the local runtime (API → SQS → consumer capped at N).
+ *   Crest: 20,000 POSTs /v1/products/{sku}/deductions for one SKU with 1,000 units, several hundred
+ *          connections, one signed-in buyer each (an ID token from the local issuer), against the
+ *          local runtime (Cognito authorizer → API → SQS → consumer capped at N).
  *   Naive: the same burst against a handler doing one synchronous conditional UpdateItem on the
  *          stock item per request.
  * Reports ingest latency, accepted rate, drain time, consumer concurrency, hot-item writes per
@@ -61,6 +62,15 @@ const summarize = (samples: Array<{ ms: number }>) => {
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
   return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
 };
+/** One buyer per request, as a flash sale has them: an ID token each, minted before the clock starts. */
+const buyers = async (prefix: string, n: number) => {
+  const started = performance.now();
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) tokens.push(await runtime.token(`${prefix}-${i}`));
+  console.log(`[bench] ${n} buyer tokens minted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return tokens;
+};
+const buyUrl = (base: string, sku: string) => `${base}/v1/products/${sku}/deductions`;
 const quarters = (samples: Array<{ ms: number }>) =>
   [0, 1, 2, 3].map((q) => summarize(samples.slice((q * samples.length) / 4, ((q + 1) * samples.length) / 4)).p99);
 
@@ -69,23 +79,24 @@ try {
   const cap = runtime.sqsSources[0]?.stats.concurrencyCap ?? 0;
   console.log(`[bench] warm-up: ${WARMUP} POSTs on another SKU (JIT, JVM, connection pools), then drain`);
   await burstInWorker({
-    url: `${runtime.url}/v1/deductions`,
+    url: buyUrl(runtime.url, 'WARM-CREST'),
     total: WARMUP,
     connections: CONNECTIONS,
-    sku: 'WARM-CREST',
     keyPrefix: `warm-${Date.now()}`,
+    authorizations: await buyers('warm-buyer', WARMUP),
   });
   await runtime.settle(300_000);
   Object.assign(consumer, { stockWrites: 0, conflicts: 0, batches: 0 });
   const warmMax = runtime.sqsSources[0]?.stats.maxInFlight ?? 0;
   console.log(`[bench] Crest: ${TOTAL} POSTs over ${CONNECTIONS} connections; consumer cap ${cap}`);
+  const authorizations = await buyers('buyer', TOTAL);
   const t0 = performance.now();
   const ours = await burstInWorker({
-    url: `${runtime.url}/v1/deductions`,
+    url: buyUrl(runtime.url, 'BENCH-CREST'),
     total: TOTAL,
     connections: CONNECTIONS,
-    sku: 'BENCH-CREST',
     keyPrefix: `bench-${t0}`,
+    authorizations,
   });
   const accepted = ours.samples.filter((s) => s.status === 202).map((s) => JSON.parse(s.body).id as string);
   let records: Array<Deduction | null> = [];
@@ -117,7 +128,8 @@ try {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const { sku, quantity } = JSON.parse(Buffer.concat(chunks).toString()) as { sku: string; quantity: number };
+      const { quantity } = JSON.parse(Buffer.concat(chunks).toString()) as { quantity: number };
+      const sku = decodeURIComponent(/^\/v1\/products\/([^/]+)\/deductions$/.exec(req.url ?? '')?.[1] ?? '');
       naiveAttempts += 1;
       try {
         await doc.send(
@@ -139,11 +151,11 @@ try {
     });
   });
   await new Promise<void>((r) => naive.listen(0, '127.0.0.1', r));
-  const naiveUrl = `http://127.0.0.1:${(naive.address() as AddressInfo).port}/v1/deductions`;
-  await burstInWorker({ url: naiveUrl, total: WARMUP, connections: CONNECTIONS, sku: 'WARM-NAIVE' });
+  const naiveBase = `http://127.0.0.1:${(naive.address() as AddressInfo).port}`;
+  await burstInWorker({ url: buyUrl(naiveBase, 'WARM-NAIVE'), total: WARMUP, connections: CONNECTIONS });
   naiveAttempts = 0;
   console.log(`[bench] naive baseline: ${TOTAL} POSTs over ${CONNECTIONS} connections`);
-  const base = await burstInWorker({ url: naiveUrl, total: TOTAL, connections: CONNECTIONS, sku: 'BENCH-NAIVE' });
+  const base = await burstInWorker({ url: buyUrl(naiveBase, 'BENCH-NAIVE'), total: TOTAL, connections: CONNECTIONS });
   naive.close();
   const naiveStock = await catalog.getStock('BENCH-NAIVE');
   const naiveSold = base.samples.filter((s) => s.status === 200).length;

@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 /** A burst described by data, so it can run in another process (see burst-worker.ts). */
 export interface BurstSpec {
+  /** The SKU's buy route, e.g. `<api>/v1/products/<sku>/deductions`. */
   url: string;
   total: number;
   connections: number;
-  sku: string;
   /** Sends an Idempotency-Key `<keyPrefix>-<i>` when set. */
   keyPrefix?: string;
+  /** Request i sends `Authorization: authorizations[i]` (one buyer's ID token each) when set. */
+  authorizations?: string[];
 }
 
 export interface BurstResult {
@@ -72,11 +74,15 @@ export async function burst(
   return { samples, wallMs };
 }
 
-/** The POSTs of a BurstSpec: `{ sku, quantity: 1, userId }` with a unique user per request. */
+/** The POSTs of a BurstSpec: `{ quantity: 1 }`, each with its buyer's token when given. */
 export function deductionBurst(spec: BurstSpec): Promise<BurstResult> {
   return burst(spec.url, spec.total, spec.connections, (i) => ({
-    headers: { 'content-type': 'application/json', ...(spec.keyPrefix ? { 'idempotency-key': `${spec.keyPrefix}-${i}` } : {}) },
-    body: JSON.stringify({ sku: spec.sku, quantity: 1, userId: `buyer-${i}` }),
+    headers: {
+      'content-type': 'application/json',
+      ...(spec.keyPrefix ? { 'idempotency-key': `${spec.keyPrefix}-${i}` } : {}),
+      ...(spec.authorizations?.[i] ? { authorization: spec.authorizations[i] } : {}),
+    },
+    body: JSON.stringify({ quantity: 1 }),
   }));
 }
 
