@@ -204,18 +204,7 @@ export class CrestApi extends Construct {
         // Per-IP ceiling: a single client may not take more than a slice of the stage limit.
         name: 'per-ip-rate',
         priority: 2,
-        action: {
-          block: {
-            customResponse: {
-              responseCode: 429,
-              customResponseBodyKey: PER_IP_RATE_BODY_KEY,
-              responseHeaders: [
-                { name: 'retry-after', value: String(PER_IP_RETRY_AFTER_SECONDS) },
-                { name: 'cache-control', value: 'no-store' },
-              ],
-            },
-          },
-        },
+        action: throttledAction(PER_IP_RATE_BODY_KEY, PER_IP_RETRY_AFTER_SECONDS),
         statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit: Math.max(100, Math.floor(throttleRate * 60)) } },
         visibilityConfig: metrics('crest-per-ip'),
       },
@@ -251,18 +240,7 @@ export class CrestApi extends Construct {
       {
         name: 'per-buyer-rate',
         priority: 3,
-        action: {
-          block: {
-            customResponse: {
-              responseCode: 429,
-              customResponseBodyKey: PER_BUYER_RATE_BODY_KEY,
-              responseHeaders: [
-                { name: 'retry-after', value: String(BUYER_RATE_WINDOW_SECONDS) },
-                { name: 'cache-control', value: 'no-store' },
-              ],
-            },
-          },
-        },
+        action: throttledAction(PER_BUYER_RATE_BODY_KEY, BUYER_RATE_WINDOW_SECONDS),
         statement: {
           rateBasedStatement: {
             aggregateKeyType: 'CUSTOM_KEYS',
@@ -281,6 +259,22 @@ export class CrestApi extends Construct {
 const PER_IP_RATE_BODY_KEY = 'per-ip-rate';
 const PER_BUYER_RATE_BODY_KEY = 'per-buyer-rate';
 const SIZE_RESTRICTIONS_BODY_LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
+
+/** Block with 429, `Retry-After` and the custom response body `bodyKey` (a WAF custom response). */
+function throttledAction(bodyKey: string, retryAfterSeconds: number): wafv2.CfnWebACL.RuleActionProperty {
+  return {
+    block: {
+      customResponse: {
+        responseCode: 429,
+        customResponseBodyKey: bodyKey,
+        responseHeaders: [
+          { name: 'retry-after', value: String(retryAfterSeconds) },
+          { name: 'cache-control', value: 'no-store' },
+        ],
+      },
+    },
+  };
+}
 
 /** A WAF custom response body in Crest's error shape. WAF answers before API Gateway assigns a request id. */
 function throttledBody(message: string): wafv2.CfnWebACL.CustomResponseBodyProperty {

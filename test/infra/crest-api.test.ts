@@ -86,7 +86,7 @@ describe('CrestApi web ACL', () => {
 
   it('limits the buy route per Authorization header, over one minute, from context, besides the per-IP rule', () => {
     const perBuyer = rules.find((r) => r.Name === 'per-buyer-rate');
-    const statement = (perBuyer?.Statement as { RateBasedStatement: Record<string, unknown> }).RateBasedStatement;
+    const statement = (perBuyer?.Statement as { RateBasedStatement?: Record<string, unknown> } | undefined)?.RateBasedStatement ?? {};
 
     expect(statement).toMatchObject({
       AggregateKeyType: 'CUSTOM_KEYS',

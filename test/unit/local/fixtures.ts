@@ -1,4 +1,31 @@
+import type { UserPoolDescription } from '../../../lib/local/stack-description.js';
 import type { CfnTemplate } from '../../../lib/local/template.js';
+
+/** A user pool as describeStack gives it: a mobile client (1 h ID tokens) and a back-office one (15 min), and an admins group. */
+export function fixturePool(): UserPoolDescription {
+  return {
+    logicalId: 'Users',
+    name: 'us-east-1_Test00001',
+    arn: 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Test00001',
+    clients: [
+      {
+        logicalId: 'Mobile',
+        clientId: 'mobileclient00000000000000',
+        clientName: 'mobile',
+        idTokenValiditySeconds: 3600,
+        accessTokenValiditySeconds: 7200,
+      },
+      {
+        logicalId: 'Office',
+        clientId: 'officeclient00000000000000',
+        clientName: 'back-office',
+        idTokenValiditySeconds: 900,
+        accessTokenValiditySeconds: 900,
+      },
+    ],
+    groups: ['admins'],
+  };
+}
 
 const fnArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 // The asset bucket is a Fn::Sub in real templates: the local runtime must never need to resolve it.

@@ -5,9 +5,10 @@ import { GATEWAY_ERRORS } from '../../../../lib/gateway-responses.js';
 import { MAX_PAYLOAD_BYTES, type RunningApi, startApiGateway } from '../../../../lib/local/api-gateway/server.js';
 import { LocalIdentity } from '../../../../lib/local/identity/local-identity.js';
 import { FunctionTimeoutError } from '../../../../lib/local/lambda-host.js';
-import type { ApiDescription, Route, UserPoolDescription } from '../../../../lib/local/stack-description.js';
+import type { ApiDescription, Route } from '../../../../lib/local/stack-description.js';
 import { PortInUseError } from '../../../../lib/local/tcp-ports.js';
 import { call } from '../../../helpers/http.js';
+import { fixturePool } from '../fixtures.js';
 
 const route = (method: string, resourcePath: string, extra: Partial<Route> = {}): Route => ({
   method,
@@ -18,21 +19,7 @@ const route = (method: string, resourcePath: string, extra: Partial<Route> = {})
   ...extra,
 });
 
-const pool: UserPoolDescription = {
-  logicalId: 'Users',
-  name: 'us-east-1_Test00001',
-  arn: 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Test00001',
-  clients: [
-    {
-      logicalId: 'Mobile',
-      clientId: 'mobileclient00000000000000',
-      clientName: 'mobile',
-      idTokenValiditySeconds: 3600,
-      accessTokenValiditySeconds: 3600,
-    },
-  ],
-  groups: ['admins'],
-};
+const pool = fixturePool();
 const authorizer = { logicalId: 'Authorizer', userPoolLogicalIds: ['Users'], header: 'Authorization' };
 
 const api = (rateLimit = 1_000_000, burstLimit = 1_000_000): ApiDescription => ({

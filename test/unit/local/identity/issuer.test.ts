@@ -1,30 +1,9 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { LocalIssuer } from '../../../../lib/local/identity/issuer.js';
-import type { UserPoolDescription } from '../../../../lib/local/stack-description.js';
+import { fixturePool } from '../fixtures.js';
 
-const pool: UserPoolDescription = {
-  logicalId: 'Users',
-  name: 'us-east-1_Test00001',
-  arn: 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Test00001',
-  clients: [
-    {
-      logicalId: 'Mobile',
-      clientId: 'mobileclient00000000000000',
-      clientName: 'mobile',
-      idTokenValiditySeconds: 3600,
-      accessTokenValiditySeconds: 7200,
-    },
-    {
-      logicalId: 'Office',
-      clientId: 'officeclient00000000000000',
-      clientName: 'back-office',
-      idTokenValiditySeconds: 900,
-      accessTokenValiditySeconds: 900,
-    },
-  ],
-  groups: ['admins'],
-};
+const pool = fixturePool();
 
 describe('LocalIssuer', () => {
   it('gives a username one sub for the run, and another username another', async () => {
