@@ -61,13 +61,13 @@ export class MemoryDeductions implements DeductionStore, StockLedger {
     if (this.records.get(id)?.status === 'QUEUED') this.records.delete(id);
   }
 
-  async snapshot(sku: string, ids: readonly string[], userIds: readonly string[]): Promise<LedgerSnapshot> {
+  async snapshot(sku: string, ids: readonly string[], owners: readonly string[]): Promise<LedgerSnapshot> {
     const stock = this.stock.get(sku);
     return {
       stock: stock ? { ...stock } : null,
       records: new Map(ids.flatMap((id) => (this.records.has(id) ? [[id, { ...(this.records.get(id) as Deduction) }] as const] : []))),
       holdings: new Map(
-        userIds.flatMap((u) => (this.holdings.has(`${sku}#${u}`) ? [[u, this.holdings.get(`${sku}#${u}`) ?? 0] as const] : [])),
+        owners.flatMap((o) => (this.holdings.has(`${sku}#${o}`) ? [[o, this.holdings.get(`${sku}#${o}`) ?? 0] as const] : [])),
       ),
     };
   }

@@ -46,8 +46,8 @@ describe('proxyEvent', () => {
   it('sends null, as API Gateway does, where there is no query, path parameter or body', () => {
     const event = proxyEvent({
       method: 'POST',
-      resource: '/v1/deductions',
-      path: '/v1/deductions',
+      resource: '/v1/products/{sku}/deductions',
+      path: '/v1/products/SKU-1/deductions',
       headers: { 'content-type': 'text/plain' },
     });
 
