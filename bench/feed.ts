@@ -61,7 +61,9 @@ try {
   );
   await writeReport('feed', "bench:feed — Today's picks pages vs bare node:http", rows, raw, {
     summary: { ratios },
-    notes: ['autocannon runs in a child process; the bare server and the local runtime run, one after the other, in the benchmark process.'],
+    notes: [
+      'autocannon runs in a child process; the bare server and the local runtime run, one after the other, in the benchmark process.',
+    ],
   });
 } finally {
   await runtime.stop();

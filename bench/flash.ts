@@ -2,8 +2,9 @@
  * npm run bench:flash — a flash sale, measured side by side in one run, both designs hosted the
  * same way (their own function behind the same local gateway, same middleware and client factory)
  * and both behind DynamoDB's per-partition ceiling, scaled down (PARTITION_CEILING below):
- *   Crest: 20,000 buy attempts for one SKU with 1,000 units over 400 connections (API → record +
- *          SQS → consumer capped at N).
+ *   Crest: 20,000 buy attempts for one SKU with 1,000 units over 400 connections, one signed-in
+ *          buyer each (an ID token from the local issuer), on POST /v1/products/{sku}/deductions
+ *          (Cognito authorizer → API → record + SQS → consumer capped at N).
  *   Naive: the same burst against `naive-deductions`, one conditional UpdateItem on the stock item
  *          per attempt (lib/constructs/naive-deductions.ts).
  * Each burst comes from a child process. Reports ingest throughput and latency, decision latency,
@@ -19,7 +20,6 @@ import { systemClock } from '../lambdas/domain/clock.js';
 import type { Deduction } from '../lambdas/domain/deductions/types.js';
 import { byOperation, type CallCounts, diffCounts, parseCeiling } from '../lib/local/aws-proxies.js';
 import { demoCatalog, flashSaleProduct, seedCatalog } from '../lib/local/demo-data.js';
-import type { LocalRuntime } from '../lib/local/runtime.js';
 import { type BurstResult, type BurstSpec, burstInWorker } from './lib/burst.js';
 import { type CostInputs, type MeasuredPart, writeCapacityDoc } from './lib/cost-model.js';
 import { percentile, provenance, round, verdict, writeReport } from './lib/report.js';
@@ -70,26 +70,23 @@ await seedCatalog(doc, catalogTable, [
 
 // ---- How a buyer calls each route --------------------------------------------------------------
 
-/** The identity work adds `runtime.token` and moves the buy route under the product. */
-const mint = (runtime as LocalRuntime & { token?: (username: string, groups?: string[]) => Promise<string> }).token?.bind(runtime);
-const newBuyRoute = runtime.api.routes.some((r) => r.method === 'POST' && r.resourcePath === '/v1/products/{sku}/deductions');
-const buyers = async (prefix: string, n: number): Promise<string[] | undefined> => {
-  if (!mint) return undefined;
+/** One buyer per attempt, as a flash sale has them: an ID token each, minted before the clock starts. */
+const buyers = async (prefix: string, n: number): Promise<string[]> => {
   const started = performance.now();
   const tokens: string[] = [];
-  for (let i = 0; i < n; i++) tokens.push(await mint(`${prefix}-${i}`));
+  for (let i = 0; i < n; i++) tokens.push(await runtime.token(`${prefix}-${i}`));
   console.log(`[bench] ${n} buyer tokens minted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return tokens;
 };
-const crestBurst = (sku: string, total: number, tag: string, authorizations?: string[]): BurstSpec => ({
-  url: newBuyRoute ? `${runtime.url}/v1/products/${sku}/deductions` : `${runtime.url}/v1/deductions`,
+const crestBurst = (sku: string, total: number, tag: string, authorizations: readonly string[]): BurstSpec => ({
+  url: `${runtime.url}/v1/products/${sku}/deductions`,
   total,
   connections: CONNECTIONS,
   headers: { 'content-type': 'application/json', 'idempotency-key': `${tag}-${Date.now()}-{i}` },
-  body: newBuyRoute ? '{"quantity":1}' : `{"sku":"${sku}","quantity":1,"userId":"${tag}-buyer-{i}"}`,
+  body: '{"quantity":1}',
   authorizations,
 });
-const naiveBurst = (sku: string, total: number, tag: string, authorizations?: string[]): BurstSpec => ({
+const naiveBurst = (sku: string, total: number, tag: string, authorizations: readonly string[]): BurstSpec => ({
   url: `${runtime.url}/bench/naive/products/${sku}/deductions`,
   total,
   connections: CONNECTIONS,
@@ -282,8 +279,8 @@ try {
   const reads = await burstInWorker({ url: readUrls[0] as string, method: 'GET', total: READS, connections: 32, urls: readUrls });
   const readPart = part(diffCounts(await proxies.counts(), readCalls0), [readHost0, hostStats()], READER);
   const quiet = {
-    ingest: await quietMs(crestBurst('QUIET-CREST', 100, 'quiet', saleBuyers?.slice(0, 100)), INGEST),
-    naive: await quietMs(naiveBurst('QUIET-NAIVE', 100, 'quiet', saleBuyers?.slice(0, 100)), NAIVE),
+    ingest: await quietMs(crestBurst('QUIET-CREST', 100, 'quiet', saleBuyers.slice(0, 100)), INGEST),
+    naive: await quietMs(naiveBurst('QUIET-NAIVE', 100, 'quiet', saleBuyers.slice(0, 100)), NAIVE),
     read: await quietMs({ url: readUrls[0] as string, method: 'GET', total: 100, connections: 1 }, READER),
   };
   await runtime.settle(300_000);
@@ -340,7 +337,7 @@ try {
     naive503: naiveErrors,
     crestThrottled,
     partitionCeiling: CEILING,
-    route: newBuyRoute ? 'POST /v1/products/{sku}/deductions (ID token per buyer)' : 'POST /v1/deductions',
+    route: 'POST /v1/products/{sku}/deductions, an ID token per buyer',
   };
 
   await writeReport(

@@ -30,10 +30,11 @@ await seedCatalog(
 );
 await runtime.settle();
 
+const adminToken = await runtime.token('bench-admin', ['admins']);
 const admin = async (path: string, body: unknown) => {
   const res = await fetch(`${runtime.url}/v1/admin/products/${path}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json', 'x-api-key': runtime.adminApiKey },
+    headers: { 'content-type': 'application/json', authorization: adminToken },
     body: JSON.stringify(body),
   });
   return (await res.json()) as { version: number };

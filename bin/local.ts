@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole stack on this machine, no AWS account and no Docker.
  *
- *   PORT=3000  CREST_ADMIN_API_KEY=…  DYNAMODB_PORT=0  FAUXQS_PORT=0  PARTITION_CEILING=off  npm start
+ *   PORT=3000  DYNAMODB_PORT=0  FAUXQS_PORT=0  PARTITION_CEILING=off  npm start
  *
  * PARTITION_CEILING puts DynamoDB's per-partition limits in front of DynamoDB Local: `on` (1,000
  * write and 3,000 read units per second per partition key value, as on AWS) or `<write>/<read>`
@@ -10,9 +10,8 @@
  * The port opens, and the banner prints, only once every route answers as documented. Ctrl-C,
  * SIGTERM, SIGHUP or the parent process going away stop everything this started.
  */
-
 import { parseCeiling } from '../lib/local/aws-proxies.js';
-import { DEMO_FEED, DEMO_SKU } from '../lib/local/demo-data.js';
+import { DEMO_FEED, DEMO_SKU, FLASH_SKU } from '../lib/local/demo-data.js';
 import { JavaMissingError } from '../lib/local/dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from '../lib/local/runtime.js';
 import { PortInUseError } from '../lib/local/tcp-ports.js';
@@ -44,7 +43,6 @@ const starting: Promise<LocalRuntime> = startLocalRuntime({
   port,
   dynamoPort: int('DYNAMODB_PORT', 0),
   messagingPort: int('FAUXQS_PORT', 0),
-  adminApiKey: process.env.CREST_ADMIN_API_KEY || 'local-admin-key',
   log: (line) => console.log(`[crest] ${line}`),
   progressLog: true,
   partitionCeiling,
@@ -93,6 +91,9 @@ process.on('uncaughtException', (error) => {
 try {
   const runtime = await starting;
   const { url } = runtime;
+  // Reads one field of the JSON answer on stdin (Node is on PATH wherever npm start runs).
+  const field = (name: string) => `node -pe 'JSON.parse(fs.readFileSync(0)).${name}'`;
+  const pool = runtime.identity.issuer();
   console.log(
     [
       '',
@@ -101,8 +102,20 @@ try {
       `  curl ${url}/v1/products/${DEMO_SKU}`,
       `  curl '${url}/v1/feeds/${DEMO_FEED}?page=1'`,
       '',
-      `  routes:        ${runtime.api.routes.map((r) => `${r.method} ${r.resourcePath}`).join(', ')}`,
-      `  admin key:     x-api-key: ${runtime.adminApiKey}`,
+      '  # Buy as alice: a token, a deduction, its status (poll until SUCCEEDED or REJECTED), a cancel',
+      `  TOKEN=$(curl -s -X POST ${url}/_local/tokens -d '{"username":"alice"}' | ${field('idToken')})`,
+      `  ID=$(curl -s -X POST ${url}/v1/products/${FLASH_SKU}/deductions -H "Authorization: $TOKEN" \\`,
+      `       -H 'Idempotency-Key: 6f1c2a9e-demo-0001' -H 'content-type: application/json' -d '{"quantity":1}' | ${field('id')})`,
+      `  curl ${url}/v1/deductions/$ID -H "Authorization: $TOKEN"`,
+      `  curl -X POST ${url}/v1/deductions/$ID/cancel -H "Authorization: $TOKEN"`,
+      '',
+      '  # An admin call: a token in the admins group',
+      `  ADMIN=$(curl -s -X POST ${url}/_local/tokens -d '{"username":"ops","groups":["admins"]}' | ${field('idToken')})`,
+      `  curl -X PUT ${url}/v1/admin/products/DEMO-0002/price -H "Authorization: $ADMIN" \\`,
+      `       -H 'content-type: application/json' -d '{"amount":1299,"currency":"EUR"}'`,
+      '',
+      `  routes:        ${runtime.api.routes.map((r) => `${r.method} ${r.resourcePath}${r.authorizer ? ' (token)' : ''}`).join(', ')}`,
+      `  user pool:     ${pool.userPoolId} (local issuer, keys new each run), clients ${pool.pool.clients.map((c) => `${c.clientName} ${c.clientId}`).join(', ')}`,
       `  DynamoDB:      ${runtime.endpoints.dynamodb}`,
       `  SQS/S3:        ${runtime.endpoints.sqs}`,
       `  throttling:    ${runtime.api.stage.rateLimit} req/s, burst ${runtime.api.stage.burstLimit}`,

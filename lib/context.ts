@@ -28,6 +28,8 @@ export interface CrestSettings {
   deductionTimeoutSeconds: number;
   deductionMaxReceiveCount: number;
   perUserLimit: number;
+  /** Requests per minute one Authorization header may send to the buy route (WAF, AWS only). */
+  buyerRateLimit: number;
   feedPageSize: number;
   /**
    * Mount the benchmarks' baseline function (lib/constructs/naive-deductions.ts). Only with
@@ -64,6 +66,11 @@ export function readSettings(node: Node): CrestSettings {
     }),
     deductionMaxReceiveCount: int('deductionMaxReceiveCount', ctx('deductionMaxReceiveCount'), 5, { min: 1, max: 1000 }),
     perUserLimit: int('perUserLimit', ctx('perUserLimit'), 1, { min: 1 }),
+    buyerRateLimit: int('buyerRateLimit', ctx('buyerRateLimit'), 60, {
+      min: 10,
+      max: 2_000_000_000,
+      why: 'it is a WAF rate-based rule’s limit per 1-minute window, which AWS accepts from 10',
+    }),
     feedPageSize: int('feedPageSize', ctx('feedPageSize'), 20, { min: 1, max: 100 }),
     benchBaseline: benchBaseline(bool('benchBaseline', ctx('benchBaseline'), false), target),
   };

@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { BuyerIdentity } from './constructs/buyer-identity.js';
 import { CacheInvalidation } from './constructs/cache-invalidation.js';
 import { CatalogAdmin } from './constructs/catalog-admin.js';
 import { CatalogTable } from './constructs/catalog-table.js';
@@ -35,10 +36,13 @@ export class CrestStack extends Stack {
           queryTtl: Duration.minutes(1),
         })
       : undefined;
+    const identity = new BuyerIdentity(this, 'Identity');
     const api = new CrestApi(this, 'Http', {
       throttleRate: settings.apiThrottleRate,
       throttleBurst: settings.apiThrottleBurst,
       waf: settings.waf,
+      identity,
+      buyerRateLimit: settings.buyerRateLimit,
     });
     new ProductReads(this, 'ProductReads', { api, catalog, dax });
     new CatalogAdmin(this, 'CatalogAdmin', { api, catalog });
@@ -66,7 +70,9 @@ export class CrestStack extends Stack {
     new CfnOutput(this, 'DeductionsDlqUrl', { value: deductions.deadLetters.queueUrl });
     new CfnOutput(this, 'CatalogStreamFailuresUrl', { value: invalidation.failures.queueUrl });
     new CfnOutput(this, 'FeedsStaticBaseUrl', { value: picks.staticBaseUrl });
-    if (api.adminApiKey) new CfnOutput(this, 'AdminApiKeyId', { value: api.adminApiKey.keyId });
+    new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
+    new CfnOutput(this, 'MobileClientId', { value: identity.mobileClient.userPoolClientId });
+    new CfnOutput(this, 'BackOfficeClientId', { value: identity.backOfficeClient.userPoolClientId });
     if (dax) new CfnOutput(this, 'DaxEndpoint', { value: dax.discoveryEndpoint });
   }
 }

@@ -8,7 +8,7 @@
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
  * It is written into the template only where Crest changes it (`overrideStatus`): a status set on
  * DEFAULT_4XX or DEFAULT_5XX would replace the status of every type not configured explicitly (a
- * WAF block, a 413, a usage-plan 429 and an integration timeout would all become that one code).
+ * WAF block, a 413, a throttling 429 and an integration timeout would all become that one code).
  * The defaults have no status of their own in AWS; theirs here is what the local gateway answers
  * (502 for a function that throws or returns a malformed result, as API Gateway does).
  */
@@ -18,10 +18,8 @@ export type GatewayResponseType =
   | 'ACCESS_DENIED'
   | 'EXPIRED_TOKEN'
   | 'INVALID_SIGNATURE'
-  | 'INVALID_API_KEY'
   | 'WAF_FILTERED'
   | 'THROTTLED'
-  | 'QUOTA_EXCEEDED'
   | 'BAD_REQUEST_PARAMETERS'
   | 'BAD_REQUEST_BODY'
   | 'REQUEST_TOO_LARGE'
@@ -55,15 +53,15 @@ const OUTCOME_UNKNOWN_MESSAGE =
 export const GATEWAY_ERRORS = {
   // API Gateway answers 403 "Missing Authentication Token" for an unknown route; we say 404.
   routeNotFound: { type: 'MISSING_AUTHENTICATION_TOKEN', status: 404, code: 'ROUTE_NOT_FOUND', overrideStatus: true },
+  // The Cognito authorizer refused the token (missing, malformed, expired, wrongly signed, another
+  // app client's, an access token): "Unauthorized" or "The incoming token has expired".
   unauthorized: { type: 'UNAUTHORIZED', status: 401, code: 'UNAUTHORIZED' },
   accessDenied: { type: 'ACCESS_DENIED', status: 403, code: 'FORBIDDEN' },
   // An expired or wrongly signed token is "not authenticated" for a client: 401, like a missing one.
   expiredToken: { type: 'EXPIRED_TOKEN', status: 401, code: 'UNAUTHORIZED', overrideStatus: true },
   invalidSignature: { type: 'INVALID_SIGNATURE', status: 401, code: 'UNAUTHORIZED', overrideStatus: true },
-  invalidApiKey: { type: 'INVALID_API_KEY', status: 403, code: 'INVALID_API_KEY' },
   wafFiltered: { type: 'WAF_FILTERED', status: 403, code: 'FORBIDDEN', message: 'Request blocked' },
   throttled: { type: 'THROTTLED', status: 429, code: 'THROTTLED', retryAfterSeconds: 1 },
-  quotaExceeded: { type: 'QUOTA_EXCEEDED', status: 429, code: 'QUOTA_EXCEEDED', retryAfterSeconds: 60 },
   badRequestParameters: { type: 'BAD_REQUEST_PARAMETERS', status: 400, code: 'BAD_REQUEST_PARAMETERS' },
   badRequestBody: { type: 'BAD_REQUEST_BODY', status: 400, code: 'BAD_REQUEST_BODY' },
   requestTooLarge: { type: 'REQUEST_TOO_LARGE', status: 413, code: 'REQUEST_TOO_LARGE', message: 'Request body is larger than 10 MB' },

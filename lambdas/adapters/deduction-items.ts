@@ -3,15 +3,15 @@ import type { Deduction, RejectReason } from '../domain/deductions/types.js';
 /**
  * The deductions table's item shapes (docs/data-model.md), in one place:
  *   request       pk = DEDUCTION#<id>           sk = REQUEST
- *   limit marker  pk = LIMIT#<sku>#<userId>     sk = LIMIT    (units held of that SKU)
- * `expiresAt` (epoch seconds) is the TTL attribute.
+ *   limit marker  pk = LIMIT#<sku>#<owner>      sk = LIMIT    (units held of that SKU)
+ * `owner` is the buyer's `sub`. `expiresAt` (epoch seconds) is the TTL attribute.
  */
 export type DeductionItem = Record<string, unknown>;
 
 const REQUEST_SK = 'REQUEST';
 const LIMIT_SK = 'LIMIT';
 export const requestKey = (id: string) => ({ pk: `DEDUCTION#${id}`, sk: REQUEST_SK });
-export const limitKey = (sku: string, userId: string) => ({ pk: `LIMIT#${sku}#${userId}`, sk: LIMIT_SK });
+export const limitKey = (sku: string, owner: string) => ({ pk: `LIMIT#${sku}#${owner}`, sk: LIMIT_SK });
 
 /**
  * Unsettled (QUEUED) requests expire after an hour: one whose enqueue failed does not claim QUEUED
@@ -31,7 +31,7 @@ export function deductionFromItem(item: DeductionItem): Deduction {
     id: String(item.id),
     sku: String(item.sku),
     quantity: Number(item.quantity),
-    userId: String(item.userId),
+    owner: ownerOf(item),
     status: item.status as Deduction['status'],
     ...(item.reason ? { reason: item.reason as RejectReason } : {}),
     createdAt: Number(item.createdAt),
@@ -40,16 +40,23 @@ export function deductionFromItem(item: DeductionItem): Deduction {
   };
 }
 
-/** A user's limit marker: the units of one SKU they hold. */
+/**
+ * The owner attribute. Items written before identity arrived name a `userId` instead (the client's
+ * word then): read as the owner, they still settle and expire as written, and no token's `sub`
+ * matches them.
+ */
+const ownerOf = (item: DeductionItem) => String(item.owner ?? item.userId);
+
+/** A buyer's limit marker: the units of one SKU they hold. */
 export interface LimitMarker {
-  userId: string;
+  owner: string;
   units: number;
 }
 
 /** What an item read back from the table is: a request, a limit marker, or neither. */
 export function decodeDeductionItem(item: DeductionItem): { request: Deduction } | { limit: LimitMarker } | undefined {
   if (item.sk === REQUEST_SK) return { request: deductionFromItem(item) };
-  if (item.sk === LIMIT_SK) return { limit: { userId: String(item.userId), units: Number(item.units ?? 0) } };
+  if (item.sk === LIMIT_SK) return { limit: { owner: ownerOf(item), units: Number(item.units ?? 0) } };
   return undefined;
 }
 

@@ -88,11 +88,11 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
       });
   }
 
-  async snapshot(sku: string, ids: readonly string[], userIds: readonly string[]): Promise<LedgerSnapshot> {
+  async snapshot(sku: string, ids: readonly string[], owners: readonly string[]): Promise<LedgerSnapshot> {
     const now = this.clock.now();
     const [stockOut, items] = await Promise.all([
       this.client.send(new GetCommand({ TableName: this.tables.catalog, Key: productKey(sku, 'stock'), ConsistentRead: true })),
-      batchGetAll(this.client, this.tables.deductions, [...ids.map(requestKey), ...userIds.map((u) => limitKey(sku, u))], true),
+      batchGetAll(this.client, this.tables.deductions, [...ids.map(requestKey), ...owners.map((o) => limitKey(sku, o))], true),
     ]);
     const snapshot: LedgerSnapshot = {
       stock: stockOut.Item ? stockFromItem(stockOut.Item) : null,
@@ -103,7 +103,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
       if (isExpired(item, now)) continue;
       const decoded = decodeDeductionItem(item);
       if (decoded && 'request' in decoded) snapshot.records.set(decoded.request.id, decoded.request);
-      if (decoded && 'limit' in decoded) snapshot.holdings.set(decoded.limit.userId, decoded.limit.units);
+      if (decoded && 'limit' in decoded) snapshot.holdings.set(decoded.limit.owner, decoded.limit.units);
     }
     return snapshot;
   }
@@ -126,13 +126,15 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
           ExpressionAttributeValues: { ':succeeded': 'SUCCEEDED', ':queued': 'QUEUED', ':now': now, ':exp': exp },
         },
       })),
-      ...[...chunk.unitsByUser].map(([userId, units]) => ({
+      ...[...chunk.unitsByOwner].map(([owner, units]) => ({
         Update: {
           TableName: this.tables.deductions,
-          Key: limitKey(sku, userId),
-          UpdateExpression: 'ADD units :units SET sku = :sku, userId = :user, expiresAt = :exp',
+          Key: limitKey(sku, owner),
+          // OWNER is a DynamoDB reserved word.
+          UpdateExpression: 'ADD units :units SET sku = :sku, #owner = :owner, expiresAt = :exp',
           ConditionExpression: 'attribute_not_exists(units) OR units <= :maxBefore',
-          ExpressionAttributeValues: { ':units': units, ':sku': sku, ':user': userId, ':exp': exp, ':maxBefore': limitPerUser - units },
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':units': units, ':sku': sku, ':owner': owner, ':exp': exp, ':maxBefore': limitPerUser - units },
         },
       })),
     ];
@@ -194,7 +196,7 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
               {
                 Update: {
                   TableName: this.tables.deductions,
-                  Key: limitKey(deduction.sku, deduction.userId),
+                  Key: limitKey(deduction.sku, deduction.owner),
                   UpdateExpression: 'SET units = if_not_exists(units, :q) - :q',
                   ExpressionAttributeValues: { ':q': deduction.quantity },
                 },

@@ -1,6 +1,7 @@
 /**
- * Admin API: PUT /v1/admin/products/{sku}, …/price, …/stock. Authenticated by API Gateway (API
- * key + usage plan). Wiring only; see lambdas/adapters/dynamo-catalog-writer.ts.
+ * Admin API: PUT /v1/admin/products/{sku}, …/price, …/stock. The Cognito authorizer verifies the
+ * token; the routes require the `admins` group (lambdas/http/identity.ts). Wiring only; see
+ * lambdas/adapters/dynamo-catalog-writer.ts.
  */
 import { DynamoCatalogWriter } from '../adapters/dynamo-catalog-writer.js';
 import { systemClock } from '../domain/clock.js';

@@ -8,12 +8,23 @@ export type ErrorDetails = Record<string, unknown> | readonly unknown[];
 /**
  * What went wrong, as a client must understand it:
  * - `validation`: the request is malformed; nothing happened.
+ * - `unauthenticated`: the caller is not identified (no verified identity reached us).
+ * - `forbidden`: the caller is identified but may not do this (e.g. a buyer on an admin route).
  * - `not-found`, `conflict`, `gone`, `precondition`: the request is well formed but the state of
  *   the resource refuses it; nothing happened.
  * - `unavailable`: a dependency failed before anything changed; retrying later is safe.
  * - `outcome-unknown`: a change may or may not have been applied; the details say how to find out.
  */
-export type ErrorKind = 'validation' | 'not-found' | 'conflict' | 'gone' | 'precondition' | 'unavailable' | 'outcome-unknown';
+export type ErrorKind =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'gone'
+  | 'precondition'
+  | 'unavailable'
+  | 'outcome-unknown';
 
 export abstract class CrestError extends Error {
   abstract readonly kind: ErrorKind;
@@ -32,6 +43,22 @@ export class ValidationError extends CrestError {
   readonly kind = 'validation';
   constructor(message: string, details?: ErrorDetails, code = 'VALIDATION_FAILED') {
     super(code, message, details);
+  }
+}
+
+export class UnauthorizedError extends CrestError {
+  override readonly name = 'UnauthorizedError';
+  readonly kind = 'unauthenticated';
+  constructor(message: string) {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+export class ForbiddenError extends CrestError {
+  override readonly name = 'ForbiddenError';
+  readonly kind = 'forbidden';
+  constructor(message: string) {
+    super('FORBIDDEN', message);
   }
 }
 

@@ -7,6 +7,8 @@ import { errorResponse } from './response.js';
 /** The one mapping from an error's kind to its HTTP status. */
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   gone: 410,

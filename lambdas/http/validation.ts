@@ -21,14 +21,11 @@ export const skuSchema = z.string().check(z.regex(SKU_PATTERN, 'must be 1-64 cha
 /** Feed id: 1–64 characters of [a-z0-9-], starting with a letter or digit. */
 export const feedIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9 and -'));
 
-/** A deduction id as issued by POST /v1/deductions. */
+/** A deduction id as issued by POST /v1/products/{sku}/deductions. */
 export const deductionIdSchema = z.string().check(z.regex(DEDUCTION_ID_PATTERN, 'is not a deduction id'));
 
 /** Idempotency-Key header: 8–128 visible ASCII characters (no spaces); a UUID is the usual choice. */
 export const idempotencyKeySchema = z.string().check(z.regex(/^[\x21-\x7E]{8,128}$/, 'must be 8-128 visible ASCII characters'));
-
-/** A user id sent in a body (until an authorizer provides one). */
-export const userIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be 1-128 characters of A-Z, a-z, 0-9, _ . : @ -'));
 
 // ---- Text --------------------------------------------------------------------------------------
 
@@ -79,11 +76,12 @@ export const feedQuerySchema = z.object({
 
 const MAX_DEDUCTION_QUANTITY = 100;
 
-/** POST /v1/deductions. `userId` is required unless an authorizer identifies the caller. */
-export const deductionBodySchema = z.object({
-  sku: skuSchema,
+/**
+ * POST /v1/products/{sku}/deductions: the SKU is in the path and the buyer is the token's `sub`,
+ * so the body is the quantity and nothing else (a `userId`, or any other field, is refused by name).
+ */
+export const deductionBodySchema = z.strictObject({
   quantity: z.int().check(z.minimum(1), z.maximum(MAX_DEDUCTION_QUANTITY)),
-  userId: z.optional(userIdSchema),
 });
 
 const counter = z.optional(z.int().check(z.minimum(0)));
@@ -138,15 +136,19 @@ export const ifMatchSchema = z.pipe(
 
 /**
  * Parses `input` with `schema` or throws a ValidationError whose details list every failing
- * field as `{ path, message }`, so a client can point at the exact input that was wrong.
+ * field as `{ path, message }`, so a client can point at the exact input that was wrong. A field
+ * a strict schema does not know is named in its own detail (`body.userId: is not a field of this
+ * request`).
  */
 export function parse<S extends z.ZodMiniType>(schema: S, input: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    path: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  const at = (path: readonly PropertyKey[]) => [where, ...path.map(String)].join('.');
+  const details = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'is not a field of this request' }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
   throw new ValidationError(`Invalid ${where}`, details);
 }
 

@@ -6,18 +6,15 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
 import { stockAdjustment } from '../adapters/catalog-items.js';
 import type { Clock } from '../domain/clock.js';
 import { ConflictError, DependencyError, NotFoundError } from '../domain/errors.js';
 import { json } from '../http/response.js';
 import { type Routes, write } from '../http/router.js';
-import { jsonBody, parse, skuSchema } from '../http/validation.js';
+import { deductionBodySchema, jsonBody, parse, skuSchema } from '../http/validation.js';
 
 /** The route, mirroring Crest's buy route (lib/constructs/naive-deductions.ts says where it is mounted). */
 export const NAIVE_BUY_ROUTE = 'POST /bench/naive/products/{sku}/deductions';
-
-const bodySchema = z.strictObject({ quantity: z.int().check(z.minimum(1), z.maximum(100)) });
 
 /** DynamoDB's throttling answers: the write was refused, so nothing changed. */
 const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
@@ -27,7 +24,8 @@ export function naiveDeductionRoutes(deps: { client: DynamoDBDocumentClient; cat
     [NAIVE_BUY_ROUTE]: write(
       async (event, signal) => {
         const sku = parse(skuSchema, event.pathParameters?.sku, 'path.sku');
-        const { quantity } = parse(bodySchema, jsonBody(event.body, event.isBase64Encoded), 'body');
+        // The buy route's own body schema: the same request as Crest's.
+        const { quantity } = parse(deductionBodySchema, jsonBody(event.body, event.isBase64Encoded), 'body');
         try {
           await deps.client.send(
             new UpdateCommand({

@@ -8,7 +8,7 @@ export interface CatalogAdminProps {
   catalog: dynamodb.ITable;
 }
 
-/** PUT /v1/admin/products/{sku}[/price|/stock]: API-key authenticated catalog writes. */
+/** PUT /v1/admin/products/{sku}[/price|/stock]: catalog writes for members of the `admins` group. */
 export class CatalogAdmin extends Construct {
   readonly writerFunction: CrestFunction;
 
@@ -20,7 +20,7 @@ export class CatalogAdmin extends Construct {
       memorySize: 512,
     }).bindTable(props.catalog, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'CATALOG_TABLE');
     for (const path of ['/v1/admin/products/{sku}', '/v1/admin/products/{sku}/price', '/v1/admin/products/{sku}/stock']) {
-      props.api.addRoute('PUT', path, this.writerFunction, { apiKeyRequired: true });
+      props.api.addRoute('PUT', path, this.writerFunction, { access: 'admin' });
     }
   }
 }

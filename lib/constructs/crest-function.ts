@@ -5,6 +5,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type FunctionName, functionBundleDir } from '../build/functions.js';
 import { suppress } from '../nag.js';
@@ -93,6 +94,13 @@ export class CrestFunction extends Construct {
       );
     }
     props.dax?.cache.attach(this, props.dax.access);
+  }
+
+  /** Sets the secret's ARN as `envName` and grants reading it (GetSecretValue) together. */
+  bindSecret(secret: secretsmanager.ISecret, envName: string): this {
+    this.lambda.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this.lambda);
+    return this;
   }
 
   /** Sets the table's env var and grants the matching access together, so they cannot drift. */

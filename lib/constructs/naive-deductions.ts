@@ -25,7 +25,12 @@ export class NaiveDeductions extends Construct {
       description: 'Benchmark baseline: POST /bench/naive/products/{sku}/deductions writes the stock item directly',
       memorySize: 1024,
     }).bindTable(props.catalog, ['dynamodb:UpdateItem'], 'CATALOG_TABLE');
-    // Crest's buy route's options (StockDeductions): the Idempotency-Key header is required.
-    props.api.addRoute('POST', '/bench/naive/products/{sku}/deductions', this.fn, { requiredHeaders: ['Idempotency-Key'] });
+    // The options of Crest's buy route (StockDeductions): a signed-in buyer behind the same
+    // authorizer, the Idempotency-Key header required (test/infra/naive-deductions.test.ts holds them equal).
+    props.api.addRoute('POST', '/bench/naive/products/{sku}/deductions', this.fn, {
+      access: 'buyer',
+      requiredHeaders: ['Idempotency-Key'],
+      throttlePerBuyer: true,
+    });
   }
 }

@@ -23,6 +23,6 @@ export class ProductReads extends Construct {
       memorySize: 1024,
       dax: props.dax && { cache: props.dax, access: 'R' },
     }).bindTable(props.catalog, 'R', 'CATALOG_TABLE');
-    props.api.addRoute('GET', '/v1/products/{sku}', this.readerFunction);
+    props.api.addRoute('GET', '/v1/products/{sku}', this.readerFunction, { access: 'public' });
   }
 }

@@ -145,8 +145,8 @@ export class TodaysPicks extends Construct {
       targets: [new targets.LambdaFunction(this.schedulerFunction.lambda, { retryAttempts: 2 })],
     });
 
-    props.api.addRoute('GET', '/v1/feeds/{feedId}', this.readerFunction);
-    props.api.addRoute('POST', '/v1/admin/feeds/{feedId}/versions', this.publisherFunction, { apiKeyRequired: true });
-    props.api.addRoute('PUT', '/v1/admin/feeds/{feedId}/degrade', this.publisherFunction, { apiKeyRequired: true });
+    props.api.addRoute('GET', '/v1/feeds/{feedId}', this.readerFunction, { access: 'public' });
+    props.api.addRoute('POST', '/v1/admin/feeds/{feedId}/versions', this.publisherFunction, { access: 'admin' });
+    props.api.addRoute('PUT', '/v1/admin/feeds/{feedId}/degrade', this.publisherFunction, { access: 'admin' });
   }
 }

@@ -97,20 +97,25 @@ export async function seedCatalog(
   return items.length;
 }
 
+/** The back-office user the local runtime publishes the demo feed as. */
+export const DEMO_PUBLISHER = { username: 'crest-demo-publisher', groups: ['admins'] } as const;
+
 /**
  * Publishes the demo feed by invoking the function behind `POST /v1/admin/feeds/{feedId}/versions`
- * with the event API Gateway would send it (so it needs no HTTP port): one version now (current)
- * and one scheduled five minutes ahead, so `npm start` shows both the current list and an
- * upcoming drop.
+ * with the event API Gateway would send it (so it needs no HTTP port), as an admin whose verified
+ * claims `claimsOf` gives: one version now (current) and one scheduled five minutes ahead, so
+ * `npm start` shows both the current list and an upcoming drop.
  */
 export async function seedDemoFeed(
   routes: readonly Route[],
   functions: Integrations,
+  claimsOf: (route: Route) => Promise<Record<string, string>>,
   now = Date.now(),
 ): Promise<{ now: number; scheduled: number }> {
   const path = `/v1/admin/feeds/${DEMO_FEED}/versions`;
   const match = new RouteTable(routes).match('POST', path);
   if (!match) throw new Error(`The stack has no POST ${path}`);
+  const authorizerClaims = await claimsOf(match.route);
   const publish = async (body: object) => {
     const event = proxyEvent({
       method: 'POST',
@@ -119,6 +124,7 @@ export async function seedDemoFeed(
       pathParameters: match.pathParameters,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
+      authorizerClaims,
     });
     const result = (await functions.get(match.route.functionLogicalId).invoke(event)) as APIGatewayProxyResult;
     if (result.statusCode !== 201) throw new Error(`demo feed publish failed: ${result.statusCode} ${result.body}`);

@@ -1,14 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type RunningApi, startApiGateway } from './api-gateway/server.js';
+import { type AwsJsonEndpoint, startAwsJsonEndpoint } from './aws-json/endpoint.js';
+import { secretsManagerService } from './aws-json/secrets-manager.js';
 import { type AwsProxies, type CeilingSettings, startAwsProxies } from './aws-proxies.js';
 import { asCaller } from './aws-proxy/caller-tag.js';
-import { DEMO_FEED, demoCatalog, flashSaleProduct, seedCatalog, seedDemoFeed } from './demo-data.js';
+import { DEMO_FEED, DEMO_PUBLISHER, demoCatalog, flashSaleProduct, seedCatalog, seedDemoFeed } from './demo-data.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { SqsEventSource } from './event-sources/sqs-poller.js';
 import { StreamEventSource } from './event-sources/stream-poller.js';
+import { LocalIdentity } from './identity/local-identity.js';
 import { LambdaHost } from './lambda-host.js';
 import { startMessagingEmulator } from './messaging-emulator.js';
 import {
@@ -36,8 +38,6 @@ export interface LocalRuntimeOptions {
   dynamoEndpoint?: string;
   /** Seed the demo catalog (1,000 SKUs) and the demo feed. */
   seed?: boolean;
-  /** x-api-key for admin routes; a random one is generated when absent. */
-  adminApiKey?: string;
   /** Extra CDK context for the local synth (e.g. throttling). */
   context?: Record<string, unknown>;
   /** Where the cloud assembly is written (default .local/cdk.out). */
@@ -68,8 +68,16 @@ export type { LocalStatus } from './status.js';
 
 export interface LocalRuntime {
   url: string;
-  adminApiKey: string;
   endpoints: LocalEndpoints;
+  /** The template's user pools: the local issuers and authorizers (POST /_local/tokens). */
+  identity: LocalIdentity;
+  /**
+   * An ID token for `username` (in `groups`), as `POST /_local/tokens` gives one: what the
+   * `Authorization` header of a buyer or admin route carries.
+   */
+  token(username: string, groups?: readonly string[]): Promise<string>;
+  /** The endpoint serving the services emulated in-process (Secrets Manager). */
+  awsJsonEndpoint: string;
   stack: StackDescription;
   provisioned: ProvisionedResources;
   host: LambdaHost;
@@ -140,7 +148,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const stack = describeStack(assembly.template, { stackName: assembly.stackName, namePrefix: options.namePrefix });
     const clients = localClients(endpoints);
     step('provisioning tables, queues and buckets from the template…');
-    const provisioned = await provision(stack, clients);
+    const [provisioned, identity, awsJson] = await settledAll([
+      provision(stack, clients),
+      LocalIdentity.create(stack.userPools),
+      startAwsJsonEndpoint([secretsManagerService(stack.secrets)]).then((endpoint) => {
+        stops.push(endpoint.close);
+        return endpoint;
+      }),
+    ] as const);
 
     let proxies: AwsProxies | undefined;
     if (options.instrument || options.partitionCeiling) {
@@ -165,7 +180,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           }),
         }
       : clients;
-    configureProcessEnv(functionEndpoints);
+    configureProcessEnv(functionEndpoints, awsJson);
     // Static feed copies are served path-style by fauxqs' S3 on this machine.
     const staticBase = `${endpoints.s3}/${findByHint(stack.buckets, 'StaticCopies').name}`;
     const host = new LambdaHost(assembly.assemblyDir, (fn) => {
@@ -185,7 +200,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       step('seeding the demo catalog…');
       const catalog = findByHint(stack.tables, 'Catalog').name;
       const count = await seedCatalog(DynamoDBDocumentClient.from(clients.dynamodb), catalog, [...demoCatalog(), flashSaleProduct()]);
-      const feed = await seedDemoFeed(stack.api.routes, host);
+      const feed = await seedDemoFeed(stack.api.routes, host, (route) =>
+        identity.claimsOf(DEMO_PUBLISHER.username, DEMO_PUBLISHER.groups, route),
+      );
       step(`seeded ${count} catalog items; feed ${DEMO_FEED}: version ${feed.now} current, ${feed.scheduled} live in 5 minutes`);
     }
 
@@ -233,16 +250,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
 
     options.signal?.throwIfAborted();
-    const adminApiKey = options.adminApiKey ?? `local-${randomBytes(12).toString('hex')}`;
-    const api = await startApiGateway(stack.api, host, { port, host: API_HOST, apiKey: adminApiKey, localStatus: status });
+    const api = await startApiGateway(stack.api, host, {
+      port,
+      host: API_HOST,
+      authorizers: identity,
+      localStatus: status,
+      localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
+    });
     stops.push(api.close);
     const readyMs = performance.now() - started;
 
     const lists = { 'AWS::DynamoDB::Table': stack.tables, 'AWS::SQS::Queue': stack.queues, 'AWS::S3::Bucket': stack.buckets };
     return {
       url: api.url,
-      adminApiKey,
       endpoints,
+      identity,
+      token: async (username, groups = []) => (await identity.signIn({ username, groups: [...groups] })).idToken,
+      awsJsonEndpoint: awsJson.url,
       stack,
       provisioned,
       host,
@@ -286,7 +310,7 @@ function findByLogicalId<T extends { logicalId: string }>(list: readonly T[], lo
  * Variables every hosted function shares: region, dummy credentials and the emulator endpoints
  * (the SDK reads AWS_ENDPOINT_URL_<SERVICE> itself).
  */
-function configureProcessEnv(endpoints: LocalEndpoints): void {
+function configureProcessEnv(endpoints: LocalEndpoints, awsJson: AwsJsonEndpoint): void {
   process.env.AWS_REGION ??= LOCAL_REGION;
   process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
@@ -294,4 +318,5 @@ function configureProcessEnv(endpoints: LocalEndpoints): void {
   process.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJson.url;
 }

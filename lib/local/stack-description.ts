@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AttributeDefinition, KeySchemaElement, Projection, StreamViewType } from '@aws-sdk/client-dynamodb';
 import { type CfnResource, type CfnTemplate, type IntrinsicValues, LOCAL_ACCOUNT, LOCAL_REGION, referencedLogicalId } from './template.js';
 
@@ -11,6 +12,10 @@ export interface StackDescription {
   readonly tables: readonly TableDescription[];
   readonly queues: readonly QueueDescription[];
   readonly buckets: readonly BucketDescription[];
+  /** Cognito user pools, with their app clients and groups (the local issuer mints their tokens). */
+  readonly userPools: readonly UserPoolDescription[];
+  /** Secrets Manager secrets (the local endpoint serves a value per run). */
+  readonly secrets: readonly SecretDescription[];
   /** Crest's functions (CDK's own helper functions have no bundle of ours and are not hosted). */
   readonly functions: readonly FunctionDescription[];
   readonly api: ApiDescription;
@@ -43,6 +48,39 @@ export interface QueueDescription extends ResourceIdentity {
 
 export type BucketDescription = ResourceIdentity;
 
+/** A user pool: `name` is its pool id here (`us-east-1_…`, what `Ref` gives), stable per logical ID. */
+export interface UserPoolDescription extends ResourceIdentity {
+  readonly clients: readonly UserPoolClientDescription[];
+  /** Group names (`AWS::Cognito::UserPoolGroup`). */
+  readonly groups: readonly string[];
+}
+
+export interface UserPoolClientDescription {
+  readonly logicalId: string;
+  /** The client id here (what `Ref` gives), stable per logical ID. */
+  readonly clientId: string;
+  readonly clientName: string;
+  readonly idTokenValiditySeconds: number;
+  readonly accessTokenValiditySeconds: number;
+}
+
+/** A secret: a literal `SecretString`, or how to generate one (`GenerateSecretString`). */
+export interface SecretDescription extends ResourceIdentity {
+  readonly secretString?: string;
+  readonly generate?: {
+    readonly length: number;
+    readonly excludeCharacters: string;
+    readonly excludePunctuation: boolean;
+    readonly excludeNumbers: boolean;
+    readonly excludeUppercase: boolean;
+    readonly excludeLowercase: boolean;
+    readonly includeSpace: boolean;
+    /** With `generateStringKey`: the value is this JSON with the generated string under that key. */
+    readonly secretStringTemplate?: string;
+    readonly generateStringKey?: string;
+  };
+}
+
 export interface FunctionDescription extends ResourceIdentity {
   /** Bundle file (without .mjs) and export, from `Handler: file.export`. */
   readonly handlerFile: string;
@@ -63,8 +101,18 @@ export interface Route {
   readonly resourcePath: string;
   readonly segments: readonly string[];
   readonly functionLogicalId: string;
-  readonly apiKeyRequired: boolean;
   readonly requiredHeaders: readonly string[];
+  /** The method's Cognito authorizer, if any (`AuthorizationType: COGNITO_USER_POOLS`). */
+  readonly authorizer?: RouteAuthorizer;
+}
+
+/** A COGNITO_USER_POOLS authorizer as a method uses it. */
+export interface RouteAuthorizer {
+  readonly logicalId: string;
+  /** The user pools whose ID tokens it accepts (`ProviderARNs`). */
+  readonly userPoolLogicalIds: readonly string[];
+  /** The request header carrying the token (`IdentitySource: method.request.header.<name>`). */
+  readonly header: string;
 }
 
 export interface StageSettings {
@@ -148,6 +196,10 @@ export function describeStack(template: CfnTemplate, options: DescribeOptions): 
     return id;
   };
 
+  const userPools = ofType('AWS::Cognito::UserPool').map(([id, r]) =>
+    describeUserPool(identity(id, r), template, options.namePrefix ?? ''),
+  );
+
   const queueMappings: QueueMapping[] = [];
   const streamMappings: StreamMapping[] = [];
   for (const [id, r] of ofType('AWS::Lambda::EventSourceMapping')) {
@@ -199,6 +251,8 @@ export function describeStack(template: CfnTemplate, options: DescribeOptions): 
     tables: ofType('AWS::DynamoDB::Table').map(([id, r]) => describeTable(identity(id, r), r.Properties ?? {})),
     queues: ofType('AWS::SQS::Queue').map(([id, r]) => describeQueue(identity(id, r), r.Properties ?? {}, arnOf)),
     buckets: ofType('AWS::S3::Bucket').map(([id, r]) => identity(id, r)),
+    userPools,
+    secrets: ofType('AWS::SecretsManager::Secret').map(([id, r]) => describeSecret(identity(id, r), r.Properties ?? {})),
     functions,
     api: {
       routes: describeRoutes(template, (v) => functionId(v, 'An API method')),
@@ -234,12 +288,17 @@ export function stackIntrinsics(
     ['AWS::SQS::Queue', stack.queues],
     ['AWS::S3::Bucket', stack.buckets],
     ['AWS::Lambda::Function', stack.functions],
+    ['AWS::Cognito::UserPool', stack.userPools],
+    ['AWS::SecretsManager::Secret', stack.secrets],
   ] as const) {
     for (const identity of list) all.set(identity.logicalId, { type, identity });
   }
+  const clients = new Map(stack.userPools.flatMap((p) => p.clients.map((c) => [c.logicalId, c.clientId] as const)));
   return {
     stackName: stack.stackName,
     attribute(logicalId, attribute) {
+      const clientId = clients.get(logicalId);
+      if (clientId !== undefined && attribute === 'Ref') return clientId;
       const found = all.get(logicalId);
       if (!found) throw new Error(`Local runtime cannot resolve a reference to ${logicalId}`);
       const { type, identity } = found;
@@ -248,6 +307,8 @@ export function stackIntrinsics(
       if (type === 'AWS::SQS::Queue' && attribute === 'QueueName') return identity.name;
       if (type === 'AWS::DynamoDB::Table' && attribute === 'StreamArn') return issued.streamArn(logicalId);
       if (type === 'AWS::S3::Bucket' && attribute === 'RegionalDomainName') return `${identity.name}.s3.localhost`;
+      // A secret's Ref is its ARN (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html).
+      if (type === 'AWS::SecretsManager::Secret' && attribute === 'Ref') return identity.arn;
       if (attribute === 'Ref') return identity.name;
       throw new Error(`Local runtime cannot resolve Fn::GetAtt ${logicalId}.${attribute}`);
     },
@@ -263,9 +324,22 @@ export function rateMs(expression: string): number | undefined {
   return Number(match[1]) * unit;
 }
 
-/** Local physical name: the logical ID behind the prefix (bucket names lower-cased, as S3 requires). */
+/**
+ * Local physical name: the logical ID behind the prefix (bucket names lower-cased, as S3 requires;
+ * a user pool's is a pool id shaped like Cognito's, `<region>_<alphanumerics>`).
+ */
 function physicalName(logicalId: string, type: string, prefix: string): string {
+  if (type === 'AWS::Cognito::UserPool') return `${LOCAL_REGION}_${stableId(`${prefix}${logicalId}`, 9, BASE62)}`;
   return type === 'AWS::S3::Bucket' ? `${prefix}${logicalId}`.toLowerCase() : `${prefix}${logicalId}`;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** `length` characters of `alphabet` derived from `seed`: the same identifier for the same resource, run after run. */
+function stableId(seed: string, length: number, alphabet: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  return Array.from({ length }, (_, i) => alphabet[(digest[i] ?? 0) % alphabet.length]).join('');
 }
 
 function localArn(type: string, name: string): string {
@@ -280,6 +354,10 @@ function localArn(type: string, name: string): string {
       return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
     case 'AWS::Events::Rule':
       return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`;
+    case 'AWS::Cognito::UserPool':
+      return `arn:aws:cognito-idp:${LOCAL_REGION}:${LOCAL_ACCOUNT}:userpool/${name}`;
+    case 'AWS::SecretsManager::Secret':
+      return `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${name}`;
     default:
       return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${type}/${name}`;
   }
@@ -301,6 +379,58 @@ function describeFunction(identity: ResourceIdentity, p: Props, metadata: Props)
     memoryMb: Number(p.MemorySize ?? 128),
     reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions),
     environment: ((p.Environment as { Variables?: Props } | undefined)?.Variables ?? {}) as Props,
+  };
+}
+
+function describeUserPool(identity: ResourceIdentity, template: CfnTemplate, prefix: string): UserPoolDescription {
+  const of = (type: string) =>
+    Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === type && referencedLogicalId(r.Properties?.UserPoolId) === identity.logicalId,
+    );
+  return {
+    ...identity,
+    clients: of('AWS::Cognito::UserPoolClient').map(([id, r]) => {
+      const p = r.Properties ?? {};
+      const units = (p.TokenValidityUnits ?? {}) as { IdToken?: string; AccessToken?: string };
+      return {
+        logicalId: id,
+        clientId: stableId(`${prefix}${id}`, 26, BASE36),
+        clientName: String(p.ClientName ?? id),
+        // Cognito's defaults: 60 minutes for both when not set.
+        idTokenValiditySeconds: validitySeconds(p.IdTokenValidity, units.IdToken),
+        accessTokenValiditySeconds: validitySeconds(p.AccessTokenValidity, units.AccessToken),
+      };
+    }),
+    groups: of('AWS::Cognito::UserPoolGroup').map(([id, r]) => String(r.Properties?.GroupName ?? id)),
+  };
+}
+
+/** A token validity in seconds from the template's value and unit (Cognito's default unit is hours). */
+function validitySeconds(value: unknown, unit = 'hours'): number {
+  if (value === undefined) return 3600;
+  const perUnit = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 }[unit] ?? 3600;
+  return Number(value) * perUnit;
+}
+
+function describeSecret(identity: ResourceIdentity, p: Props): SecretDescription {
+  const g = p.GenerateSecretString as Props | undefined;
+  return {
+    ...identity,
+    secretString: typeof p.SecretString === 'string' ? p.SecretString : undefined,
+    generate: g
+      ? {
+          // Secrets Manager's defaults (GetRandomPassword): 32 characters of every class, no space.
+          length: Number(g.PasswordLength ?? 32),
+          excludeCharacters: String(g.ExcludeCharacters ?? ''),
+          excludePunctuation: g.ExcludePunctuation === true,
+          excludeNumbers: g.ExcludeNumbers === true,
+          excludeUppercase: g.ExcludeUppercase === true,
+          excludeLowercase: g.ExcludeLowercase === true,
+          includeSpace: g.IncludeSpace === true,
+          secretStringTemplate: typeof g.SecretStringTemplate === 'string' ? g.SecretStringTemplate : undefined,
+          generateStringKey: typeof g.GenerateStringKey === 'string' ? g.GenerateStringKey : undefined,
+        }
+      : undefined,
   };
 }
 
@@ -363,13 +493,36 @@ function describeRoutes(template: CfnTemplate, functionId: (value: unknown) => s
       resourcePath,
       segments: resourcePath.split('/').filter(Boolean),
       functionLogicalId: functionId(findFunctionArn(integration.Uri)),
-      apiKeyRequired: p.ApiKeyRequired === true,
       requiredHeaders: Object.entries(requestParameters)
         .filter(([k, required]) => required && k.startsWith('method.request.header.'))
         .map(([k]) => k.slice('method.request.header.'.length)),
+      authorizer: describeAuthorizer(template, p),
     });
   }
   return routes;
+}
+
+/**
+ * The method's Cognito authorizer. API keys and other authorization types (IAM, Lambda
+ * authorizers) are not hosted locally: a method using one fails here rather than be served open.
+ */
+function describeAuthorizer(template: CfnTemplate, p: Props): RouteAuthorizer | undefined {
+  if (p.ApiKeyRequired === true) throw new Error('The local runtime hosts no API keys (ApiKeyRequired)');
+  const type = p.AuthorizationType ?? 'NONE';
+  if (type === 'NONE') return undefined;
+  const logicalId = referencedLogicalId(p.AuthorizerId);
+  const authorizer = logicalId ? template.Resources[logicalId] : undefined;
+  if (type !== 'COGNITO_USER_POOLS' || !logicalId || authorizer?.Properties?.Type !== 'COGNITO_USER_POOLS') {
+    throw new Error(`The local runtime hosts Cognito user pool authorizers only (got ${String(type)})`);
+  }
+  const source = String(authorizer.Properties.IdentitySource ?? '');
+  const header = /^method\.request\.header\.(.+)$/.exec(source)?.[1];
+  if (!header) throw new Error(`Authorizer ${logicalId}: identity source ${source} is not a request header`);
+  const pools = ((authorizer.Properties.ProviderARNs as unknown[] | undefined) ?? []).map((arn) => referencedLogicalId(arn));
+  if (pools.length === 0 || pools.some((pool) => pool === undefined || template.Resources[pool]?.Type !== 'AWS::Cognito::UserPool')) {
+    throw new Error(`Authorizer ${logicalId}: every provider must be a user pool of this stack`);
+  }
+  return { logicalId, userPoolLogicalIds: pools as string[], header };
 }
 
 /** The `Fn::GetAtt [fn, Arn]` inside an integration URI's `Fn::Join`. */

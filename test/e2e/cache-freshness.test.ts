@@ -16,6 +16,7 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
   let runtime: LocalRuntime;
   let doc: DynamoDBDocumentClient;
   let table: string;
+  let adminToken: string;
   const skus = ['FRESH-1', 'FRESH-2', 'FRESH-3', 'FRESH-4', 'FRESH-5'];
 
   beforeAll(async () => {
@@ -28,13 +29,14 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
       [...skus, 'STREAM-1', 'POISON-NEXT'].map((sku) => flashSaleProduct(10, sku)),
     );
     await runtime.streamSources[0]?.drain();
+    adminToken = await runtime.token('catalog-bot', ['admins']);
   });
   afterAll(() => runtime?.stop());
 
   const admin = (path: string, body: unknown) =>
     call(`${runtime.url}/v1/admin/products/${path}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', 'x-api-key': runtime.adminApiKey },
+      headers: { 'content-type': 'application/json', authorization: adminToken },
       body: JSON.stringify(body),
     });
   /** The first answer with every part (a busy machine may time a part out: that answer shows none). */

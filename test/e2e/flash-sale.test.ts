@@ -52,7 +52,8 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
   }
 
   it(`sells exactly ${STOCK} units to ${REQUESTS} requests from ${USERS} users with repeated keys and forced redeliveries`, async () => {
-    const sent: Array<{ key: string; userId: string }> = [];
+    const tokens = await Promise.all(Array.from({ length: USERS }, (_, u) => runtime.token(`user-${u}`)));
+    const sent: Array<{ key: string; user: number }> = [];
     const idsByKey = new Map<string, string>();
     const statuses = new Map<number, number>();
     let next = 0;
@@ -61,12 +62,12 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
         const i = next++;
         // One request in six repeats an earlier key with the same body (a client retry).
         const repeat = i > 10 && i % 6 === 0 ? sent[(i * 7919) % sent.length] : undefined;
-        const req = repeat ?? { key: `prop-key-${i}-${Math.random().toString(36).slice(2)}`, userId: `user-${(i * 31) % USERS}` };
+        const req = repeat ?? { key: `prop-key-${i}-${Math.random().toString(36).slice(2)}`, user: (i * 31) % USERS };
         if (!repeat) sent.push(req);
-        const res = await call(`${runtime.url}/v1/deductions`, {
+        const res = await call(`${runtime.url}/v1/products/PROP-1/deductions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': req.key },
-          body: JSON.stringify({ sku: 'PROP-1', quantity: 1, userId: req.userId }),
+          headers: { 'content-type': 'application/json', 'idempotency-key': req.key, authorization: tokens[req.user] ?? '' },
+          body: JSON.stringify({ quantity: 1 }),
         });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 202) {
@@ -97,7 +98,7 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
     const records = await settled(acceptedIds, 90_000);
     const succeeded = records.filter((r) => r.status === 'SUCCEEDED');
     const perUser = new Map<string, number>();
-    for (const r of succeeded) perUser.set(r.userId, (perUser.get(r.userId) ?? 0) + r.quantity);
+    for (const r of succeeded) perUser.set(r.owner, (perUser.get(r.owner) ?? 0) + r.quantity);
     const stock = await catalog.getStock('PROP-1');
     const source = runtime.sqsSources[0];
 
@@ -114,10 +115,14 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
   it('dead-letters a poison message while the rest of its batch succeeds', async () => {
     const valid = await Promise.all(
       ['poison-ok-1', 'poison-ok-2', 'poison-ok-3'].map(async (key, i) => {
-        const res = await call(`${runtime.url}/v1/deductions`, {
+        const res = await call(`${runtime.url}/v1/products/POISON-1/deductions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': `${key}-${Date.now()}` },
-          body: JSON.stringify({ sku: 'POISON-1', quantity: 1, userId: `poison-user-${i}` }),
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': `${key}-${Date.now()}`,
+            authorization: await runtime.token(`poison-user-${i}`),
+          },
+          body: JSON.stringify({ quantity: 1 }),
         });
         expect(res.status).toBe(202);
         return res.body.id as string;

@@ -53,12 +53,13 @@ describe('local runtime over HTTP', () => {
     ) as CfnTemplate;
     const methods = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method');
     expect(runtime.api.routes).toHaveLength(methods.length);
+    const admin = await runtime.token('parity-admin', ['admins']);
 
     for (const route of runtime.api.routes) {
       const path = route.resourcePath.replace(/\{[^}]+\}/g, 'PARITY-1');
       const res = await call(`${runtime.url}${path}`, {
         method: route.method,
-        headers: { 'x-api-key': runtime.adminApiKey, 'content-type': 'application/json', 'idempotency-key': 'parity-check-key' },
+        headers: { authorization: admin, 'content-type': 'application/json', 'idempotency-key': 'parity-check-key' },
         body: route.method === 'GET' || route.method === 'HEAD' ? undefined : '{}',
       });
       expect(res.body?.error?.code, `${route.method} ${route.resourcePath}`).not.toBe('ROUTE_NOT_FOUND');

@@ -147,14 +147,27 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     const product = await call(`${url}/v1/products/DEMO-0001`);
     const firstOkMs = performance.now() - r.startedAt;
     const feed = await call(`${url}/v1/feeds/todays-picks?page=1`);
-    const deduction = await call(`${url}/v1/deductions`, {
+    // The buyer's flow as the README shows it: a token, a deduction, its status until settled, a cancel.
+    const tokens = async (body: object) => call(`${url}/_local/tokens`, { method: 'POST', body: JSON.stringify(body) });
+    const alice = await tokens({ username: 'alice' });
+    const deduction = await call(`${url}/v1/products/FLASH-0001/deductions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'Idempotency-Key': '6f1c2a9e-demo-0001' },
-      body: JSON.stringify({ sku: 'FLASH-0001', quantity: 1, userId: 'alice' }),
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': '6f1c2a9e-demo-0001', Authorization: alice.body.idToken },
+      body: JSON.stringify({ quantity: 1 }),
     });
+    const status = await call(`${url}/v1/deductions/${deduction.body.id}`, { headers: { Authorization: alice.body.idToken } });
+    const succeeded = await until(async () => {
+      const poll = await call(`${url}/v1/deductions/${deduction.body.id}`, { headers: { Authorization: alice.body.idToken } });
+      return poll.body.status === 'QUEUED' ? undefined : poll;
+    }, 60_000);
+    const cancelled = await call(`${url}/v1/deductions/${deduction.body.id}/cancel`, {
+      method: 'POST',
+      headers: { Authorization: alice.body.idToken },
+    });
+    const ops = await tokens({ username: 'ops', groups: ['admins'] });
     const price = await call(`${url}/v1/admin/products/DEMO-0002/price`, {
       method: 'PUT',
-      headers: { 'x-api-key': 'local-admin-key', 'content-type': 'application/json' },
+      headers: { Authorization: ops.body.idToken, 'content-type': 'application/json' },
       body: JSON.stringify({ amount: 1299, currency: 'EUR' }),
     });
     console.info(`npm start: port open after ${(portOpenMs / 1000).toFixed(1)} s, first 200 after ${(firstOkMs / 1000).toFixed(1)} s`);
@@ -163,7 +176,12 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     expect(feed.status).toBe(200);
     expect(feed.body).toMatchObject({ version: expect.any(Number), hasMore: true });
     expect(feed.body.items).toHaveLength(20);
-    expect(deduction).toMatchObject({ status: 202, body: { status: 'QUEUED' } });
+    expect(alice).toMatchObject({ status: 200, body: { idToken: expect.any(String), accessToken: expect.any(String), expiresIn: 3600 } });
+    expect(deduction).toMatchObject({ status: 202, body: { status: 'QUEUED', id: expect.stringMatching(/^d_/) } });
+    expect(status).toMatchObject({ status: 200, body: { id: deduction.body.id, sku: 'FLASH-0001', quantity: 1 } });
+    expect(succeeded?.body.status).toBe('SUCCEEDED');
+    expect(cancelled).toMatchObject({ status: 200, body: { id: deduction.body.id, status: 'CANCELLED' } });
+    expect(ops.status).toBe(200);
     expect(price).toMatchObject({ status: 200, body: { amount: 1299, currency: 'EUR' } });
     expect(r.output()).toMatch(/Crest is ready at http:\/\/127\.0\.0\.1:\d+ {2}\(ready in \d+\.\d s/);
 
@@ -171,16 +189,25 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     const small = demoCatalog().find((p) => p.stock.quantity >= 2 && p.stock.quantity <= 5);
     if (!small) throw new Error('the demo catalog has no SKU with 2-5 units');
     const sku = small.info.sku;
-    const buy = (user: string) =>
-      call(`${url}/v1/deductions`, {
+    const buy = async (user: string) =>
+      call(`${url}/v1/products/${sku}/deductions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'Idempotency-Key': `sell-out-${sku}-${user}` },
-        body: JSON.stringify({ sku, quantity: 1, userId: user }),
+        headers: {
+          'content-type': 'application/json',
+          'Idempotency-Key': `sell-out-${sku}-${user}`,
+          Authorization: (await tokens({ username: user })).body.idToken,
+        },
+        body: JSON.stringify({ quantity: 1 }),
       });
     const accepted = await Promise.all(Array.from({ length: small.stock.quantity }, (_, i) => buy(`buyer-${i}`)));
     expect(accepted.map((a) => a.status)).toEqual(accepted.map(() => 202));
     const settled = await until(async () => {
-      const states = await Promise.all(accepted.map(async (a) => (await call(`${url}${a.headers.get('location')}`)).body.status));
+      const states = await Promise.all(
+        accepted.map(async (a, i) => {
+          const token = (await tokens({ username: `buyer-${i}` })).body.idToken;
+          return (await call(`${url}${a.headers.get('location')}`, { headers: { Authorization: token } })).body.status;
+        }),
+      );
       return states.every((s) => s !== 'QUEUED') ? states : undefined;
     }, 60_000);
     // The contract: a flag at most ~1 s stale once the stream has seen the sell-out; 15 s is a

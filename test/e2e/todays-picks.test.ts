@@ -21,10 +21,10 @@ describe("Today's picks through the local runtime", () => {
   });
   afterAll(() => runtime?.stop());
 
-  const publish = (feedId: string, body: object, key = runtime.adminApiKey) =>
+  const publish = async (feedId: string, body: object, token?: string) =>
     call(`${runtime.url}/v1/admin/feeds/${feedId}/versions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      headers: { 'content-type': 'application/json', authorization: token ?? (await runtime.token('merchandiser', ['admins'])) },
       body: JSON.stringify(body),
     });
 
@@ -66,10 +66,11 @@ describe("Today's picks through the local runtime", () => {
 
   it('points clients at the static copy while the degrade switch is on', async () => {
     const created = await publish('e2e-degrade', {});
+    const admin = await runtime.token('merchandiser', ['admins']);
     const flip = (degraded: boolean) =>
       call(`${runtime.url}/v1/admin/feeds/e2e-degrade/degrade`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json', 'x-api-key': runtime.adminApiKey },
+        headers: { 'content-type': 'application/json', authorization: admin },
         body: JSON.stringify({ degraded }),
       });
     expect((await flip(true)).status).toBe(200);
@@ -99,13 +100,15 @@ describe("Today's picks through the local runtime", () => {
     expect(api.body.version).toBe(scheduled.body.version);
   });
 
-  it('guards admin routes with the API key and validates input', async () => {
-    const noKey = await publish('e2e-picks', {}, 'wrong-key');
+  it('guards admin routes with the admins group and validates input', async () => {
+    const noToken = await publish('e2e-picks', {}, 'not-a-token');
+    const buyer = await publish('e2e-picks', {}, await runtime.token('shopper'));
     const badSkus = await publish('e2e-picks', { skus: ['DEMO-0001', 'NOT-A-PRODUCT'] });
     const badDate = await publish('e2e-picks', { publishAt: 'tomorrow' });
     const badPage = await call(`${runtime.url}/v1/feeds/e2e-picks?page=abc`);
 
-    expect(noKey.status).toBe(403);
+    expect(noToken).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+    expect(buyer).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect(badSkus.body.error.code).toBe('UNKNOWN_SKUS');
     expect(badDate.body.error.details[0].path).toBe('body.publishAt');
     expect(badPage.status).toBe(400);

@@ -1,3 +1,4 @@
+import { deductionIds } from '../../lambdas/domain/deductions/id.js';
 import {
   type Availability,
   type AvailabilityView,
@@ -11,6 +12,9 @@ import {
 import type { Deduction, DeductionMessage, RejectReason } from '../../lambdas/domain/deductions/types.js';
 import type { Stock } from '../../lambdas/domain/product/types.js';
 
+/** Deduction ids as the deployed function derives them, with a fixed test secret. */
+export const testIds = deductionIds('test-secret-for-deduction-ids-0123456789abcdef');
+
 let n = 0;
 /** A QUEUED deduction with sensible defaults. */
 export function deduction(overrides: Partial<Deduction> = {}): Deduction {
@@ -19,7 +23,7 @@ export function deduction(overrides: Partial<Deduction> = {}): Deduction {
     id: `d_${String(n).padStart(26, '0')}`,
     sku: 'SKU-1',
     quantity: 1,
-    userId: `user-${n}`,
+    owner: `user-${n}`,
     status: 'QUEUED',
     createdAt: 1_000 + n,
     requestHash: 'hash',
@@ -34,7 +38,7 @@ export function deduction(overrides: Partial<Deduction> = {}): Deduction {
 export class MemoryDeductions implements DeductionStore, StockLedger {
   readonly records = new Map<string, Deduction>();
   readonly stock = new Map<string, Stock>();
-  /** Units held per `sku#userId`. */
+  /** Units held per `sku#owner`. */
   readonly holdings = new Map<string, number>();
   failDiscard = false;
 
@@ -57,13 +61,13 @@ export class MemoryDeductions implements DeductionStore, StockLedger {
     if (this.records.get(id)?.status === 'QUEUED') this.records.delete(id);
   }
 
-  async snapshot(sku: string, ids: readonly string[], userIds: readonly string[]): Promise<LedgerSnapshot> {
+  async snapshot(sku: string, ids: readonly string[], owners: readonly string[]): Promise<LedgerSnapshot> {
     const stock = this.stock.get(sku);
     return {
       stock: stock ? { ...stock } : null,
       records: new Map(ids.flatMap((id) => (this.records.has(id) ? [[id, { ...(this.records.get(id) as Deduction) }] as const] : []))),
       holdings: new Map(
-        userIds.flatMap((u) => (this.holdings.has(`${sku}#${u}`) ? [[u, this.holdings.get(`${sku}#${u}`) ?? 0] as const] : [])),
+        owners.flatMap((o) => (this.holdings.has(`${sku}#${o}`) ? [[o, this.holdings.get(`${sku}#${o}`) ?? 0] as const] : [])),
       ),
     };
   }
@@ -71,11 +75,11 @@ export class MemoryDeductions implements DeductionStore, StockLedger {
     const stock = this.stock.get(sku);
     if (!stock || stock.quantity < chunk.units) return 'conflict';
     if (chunk.deductions.some((d) => this.records.get(d.id)?.status !== 'QUEUED')) return 'conflict';
-    if ([...chunk.unitsByUser].some(([u, units]) => (this.holdings.get(`${sku}#${u}`) ?? 0) > limitPerUser - units)) return 'conflict';
+    if ([...chunk.unitsByOwner].some(([u, units]) => (this.holdings.get(`${sku}#${u}`) ?? 0) > limitPerUser - units)) return 'conflict';
     this.stock.set(sku, { ...stock, quantity: stock.quantity - chunk.units, version: stock.version + 1 });
     for (const d of chunk.deductions)
       this.records.set(d.id, { ...(this.records.get(d.id) as Deduction), status: 'SUCCEEDED', completedAt: now });
-    for (const [u, units] of chunk.unitsByUser) this.holdings.set(`${sku}#${u}`, (this.holdings.get(`${sku}#${u}`) ?? 0) + units);
+    for (const [u, units] of chunk.unitsByOwner) this.holdings.set(`${sku}#${u}`, (this.holdings.get(`${sku}#${u}`) ?? 0) + units);
     return 'committed';
   }
   async reject(id: string, reason: RejectReason, now: number) {
@@ -88,7 +92,7 @@ export class MemoryDeductions implements DeductionStore, StockLedger {
     if (record?.status !== 'SUCCEEDED' || !stock) return 'not-succeeded';
     this.records.set(d.id, { ...record, status: 'CANCELLED', completedAt: now });
     this.stock.set(d.sku, { ...stock, quantity: stock.quantity + d.quantity, version: stock.version + 1 });
-    this.holdings.set(`${d.sku}#${d.userId}`, (this.holdings.get(`${d.sku}#${d.userId}`) ?? d.quantity) - d.quantity);
+    this.holdings.set(`${d.sku}#${d.owner}`, (this.holdings.get(`${d.sku}#${d.owner}`) ?? d.quantity) - d.quantity);
     return 'cancelled';
   }
 }

@@ -12,6 +12,8 @@ export function apiEvent(input: {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: unknown;
+  /** What the method's Cognito authorizer verified (test/helpers/identity.ts); absent on public routes. */
+  claims?: Record<string, string>;
 }): APIGatewayProxyEvent {
   seq += 1;
   return proxyEvent({
@@ -24,6 +26,7 @@ export function apiEvent(input: {
     body: input.body === undefined ? null : typeof input.body === 'string' ? input.body : JSON.stringify(input.body),
     stage: 'test',
     requestId: `req-${seq}`,
+    authorizerClaims: input.claims,
   });
 }
 

@@ -18,7 +18,6 @@ export async function bootRuntime(options: LocalRuntimeOptions = {}): Promise<Lo
     namePrefix: `t${process.pid}x${count}-`,
     outdir: mkdtempSync(path.join(os.tmpdir(), 'crest-local-')),
     build: false,
-    adminApiKey: 'test-admin-key',
     ...options,
   });
 }

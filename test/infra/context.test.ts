@@ -7,6 +7,7 @@ const settings = (context: Record<string, unknown>) => readSettings(new App({ co
 describe('readSettings', () => {
   it('defaults to AWS with DAX and WAF, a consumer capped at 5 and no reserved concurrency', () => {
     expect(settings({})).toMatchObject({
+      buyerRateLimit: 60,
       target: 'aws',
       dax: true,
       waf: true,
@@ -44,5 +45,6 @@ describe('readSettings', () => {
     expect(() => settings({ daxAvailabilityZones: 0 })).toThrow(/daxAvailabilityZones/);
     expect(() => settings({ deductionTimeoutSeconds: 901 })).toThrow(/deductionTimeoutSeconds.*900/);
     expect(() => settings({ apiThrottleRate: -1 })).toThrow(/apiThrottleRate must be a positive number/);
+    expect(() => settings({ buyerRateLimit: 9 })).toThrow(/buyerRateLimit must be an integer from 10 .*WAF/);
   });
 });

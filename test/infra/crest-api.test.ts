@@ -1,6 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
+import { BuyerIdentity } from '../../lib/constructs/buyer-identity.js';
 import { CrestApi } from '../../lib/constructs/crest-api.js';
 import { CrestFunction } from '../../lib/constructs/crest-function.js';
 import { synth } from '../helpers/synth.js';
@@ -17,9 +19,9 @@ function webAclRules(template: Template): WafRule[] {
   return (acl?.Properties.Rules ?? []) as WafRule[];
 }
 
-/** The regex our body-size rule exempts, as WAF would evaluate it on the URI path. */
-function exemptPath(rules: WafRule[]): RegExp {
-  const json = JSON.stringify(rules.find((r) => r.Name === 'body-size-except-publish'));
+/** The URI path regex inside rule `name`, as WAF would evaluate it. */
+function rulePath(rules: WafRule[], name: string): RegExp {
+  const json = JSON.stringify(rules.find((r) => r.Name === name));
   const [, regex] = /"RegexString":"((?:[^"\\]|\\.)*)"/.exec(json) ?? [];
   return new RegExp(JSON.parse(`"${regex}"`) as string);
 }
@@ -47,12 +49,12 @@ describe('CrestApi web ACL', () => {
     expect(JSON.stringify(bodySize?.Statement)).toContain('"Key":"awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"');
     expect(JSON.stringify(bodySize?.Statement)).toContain('"SearchString":"POST"');
 
-    const exempt = exemptPath(rules);
+    const exempt = rulePath(rules, 'body-size-except-publish');
     for (const path of ['/live/v1/admin/feeds/todays-picks/versions', '/v1/admin/feeds/todays-picks/versions']) {
       expect(exempt.test(path), path).toBe(true);
     }
     for (const path of [
-      '/live/v1/deductions',
+      '/live/v1/products/SKU-1/deductions',
       '/live/v1/admin/feeds/todays-picks/degrade',
       '/live/v1/admin/products/SKU-1',
       '/live/v1/admin/feeds/a/b/versions',
@@ -81,24 +83,80 @@ describe('CrestApi web ACL', () => {
     const body = JSON.parse(acl?.Properties.CustomResponseBodies['per-ip-rate'].Content);
     expect(body).toEqual({ error: { code: 'THROTTLED', message: expect.stringContaining('retry after 60 s') }, requestId: null });
   });
+
+  it('limits the buy route per Authorization header, over one minute, from context, besides the per-IP rule', () => {
+    const perBuyer = rules.find((r) => r.Name === 'per-buyer-rate');
+    const statement = (perBuyer?.Statement as { RateBasedStatement?: Record<string, unknown> } | undefined)?.RateBasedStatement ?? {};
+
+    expect(statement).toMatchObject({
+      AggregateKeyType: 'CUSTOM_KEYS',
+      CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
+      EvaluationWindowSec: 60,
+      Limit: 60,
+    });
+    expect(JSON.stringify(statement.ScopeDownStatement)).toContain('"SearchString":"POST"');
+    const buyPath = rulePath(rules, 'per-buyer-rate');
+    for (const path of ['/live/v1/products/FLASH-0001/deductions', '/v1/products/FLASH-0001/deductions'])
+      expect(buyPath.test(path), path).toBe(true);
+    for (const path of ['/live/v1/products/FLASH-0001', '/live/v1/deductions/d_x/cancel', '/live/v1/products/a/b/deductions']) {
+      expect(buyPath.test(path), path).toBe(false);
+    }
+    expect(rules.find((r) => r.Name === 'per-ip-rate')).toBeDefined();
+    expect(webAclRules(synth({ dax: false, buyerRateLimit: 25 }).template).find((r) => r.Name === 'per-buyer-rate')).toMatchObject({
+      Statement: { RateBasedStatement: { Limit: 25 } },
+    });
+  });
+
+  it('answers the per-buyer limit with 429 and Retry-After, in the Crest error shape', () => {
+    const perBuyer = rules.find((r) => r.Name === 'per-buyer-rate');
+    expect(perBuyer?.Action).toEqual({
+      Block: {
+        CustomResponse: {
+          ResponseCode: 429,
+          CustomResponseBodyKey: 'per-buyer-rate',
+          ResponseHeaders: [
+            { Name: 'retry-after', Value: '60' },
+            { Name: 'cache-control', Value: 'no-store' },
+          ],
+        },
+      },
+    });
+    const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL'));
+    const body = JSON.parse(acl?.Properties.CustomResponseBodies['per-buyer-rate'].Content);
+    expect(body).toEqual({ error: { code: 'THROTTLED', message: expect.stringContaining('retry after 60 s') }, requestId: null });
+  });
 });
 
 describe('CrestApi.addRoute', () => {
   const setup = () => {
     const stack = new Stack(new App(), 'RouteTest');
-    const api = new CrestApi(stack, 'Api', { throttleRate: 10, throttleBurst: 20, waf: false });
+    const identity = new BuyerIdentity(stack, 'Identity');
+    const api = new CrestApi(stack, 'Api', { throttleRate: 10, throttleBurst: 20, waf: false, identity, buyerRateLimit: 60 });
     return { stack, api };
   };
 
   it('refuses a function that would outlive API Gateway’s 29 s integration timeout', () => {
     const { stack, api } = setup();
     const slow = new CrestFunction(stack, 'Slow', { name: 'feed-admin', description: 'slow', timeout: Duration.seconds(29) });
-    expect(() => api.addRoute('POST', '/v1/slow', slow)).toThrow(/times out after 29 s; behind API Gateway it must time out under 29 s/);
+    expect(() => api.addRoute('POST', '/v1/slow', slow, { access: 'public' })).toThrow(
+      /times out after 29 s; behind API Gateway it must time out under 29 s/,
+    );
   });
 
   it('accepts a function that answers before the gateway gives up', () => {
     const { stack, api } = setup();
     const quick = new CrestFunction(stack, 'Quick', { name: 'feed-admin', description: 'quick', timeout: Duration.seconds(28) });
-    expect(api.addRoute('POST', '/v1/quick', quick).httpMethod).toBe('POST');
+    expect(api.addRoute('POST', '/v1/quick', quick, { access: 'buyer' }).httpMethod).toBe('POST');
+  });
+
+  it('puts the Cognito authorizer on buyer and admin routes and none on public ones', () => {
+    const { stack, api } = setup();
+    const fn = new CrestFunction(stack, 'Fn', { name: 'feed-admin', description: 'fn' });
+    const methods = (['public', 'buyer', 'admin'] as const).map((access) => {
+      const method = api.addRoute('GET', `/v1/${access}`, fn, { access });
+      return stack.resolve((method.node.defaultChild as apigw.CfnMethod).authorizationType);
+    });
+
+    expect(methods).toEqual(['NONE', 'COGNITO_USER_POOLS', 'COGNITO_USER_POOLS']);
   });
 });

@@ -9,6 +9,30 @@ const VARIANTS = {
   'target=localstack': { target: 'localstack' },
 } as const;
 
+/**
+ * The methods anyone may call without a token. Every other method must carry the Cognito
+ * authorizer: a route added without a decision fails here (and CrestApi.addRoute asks for one).
+ */
+const PUBLIC_METHODS = ['GET /v1/feeds/{feedId}', 'GET /v1/products/{sku}'];
+
+/** `METHOD /path` of every API method, with its AuthorizationType and AuthorizerId. */
+function methods(template: Template): Array<{ route: string; type: unknown; authorizer: unknown; apiKey: unknown }> {
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    const r = id ? resources[id] : undefined;
+    return r ? `${pathOf(r.Properties.ParentId)}/${String(r.Properties.PathPart)}` : '';
+  };
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method')
+    .map((m) => ({
+      route: `${String(m.Properties.HttpMethod)} ${pathOf(m.Properties.ResourceId)}`,
+      type: m.Properties.AuthorizationType,
+      authorizer: m.Properties.AuthorizerId,
+      apiKey: m.Properties.ApiKeyRequired,
+    }));
+}
+
 /** Lambda proxy integrations: the logical id of the function each API method invokes. */
 function integratedFunctions(template: Template): string[] {
   const ids = new Set<string>();
@@ -26,6 +50,34 @@ describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => 
     expect(nagFindings(annotations)).toEqual([]);
   });
 
+  it('guards every buyer and admin method with the user pool authorizer, and leaves public only the reads meant to be', () => {
+    const [authorizerId, authorizer] = Object.entries(template.findResources('AWS::ApiGateway::Authorizer'))[0] ?? [];
+    const all = methods(template);
+    const open = all.filter((m) => m.type === 'NONE').map((m) => m.route);
+    const guarded = all.filter((m) => m.type !== 'NONE');
+
+    expect(authorizer?.Properties).toMatchObject({
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+      ProviderARNs: [{ 'Fn::GetAtt': [expect.stringMatching(/^IdentityUsers/), 'Arn'] }],
+    });
+    expect(open.sort()).toEqual(PUBLIC_METHODS);
+    expect(guarded.map((m) => m.route).sort()).toEqual([
+      'GET /v1/deductions/{id}',
+      'POST /v1/admin/feeds/{feedId}/versions',
+      'POST /v1/deductions/{id}/cancel',
+      'POST /v1/products/{sku}/deductions',
+      'PUT /v1/admin/feeds/{feedId}/degrade',
+      'PUT /v1/admin/products/{sku}',
+      'PUT /v1/admin/products/{sku}/price',
+      'PUT /v1/admin/products/{sku}/stock',
+    ]);
+    for (const m of guarded) expect([m.route, m.type, m.authorizer]).toEqual([m.route, 'COGNITO_USER_POOLS', { Ref: authorizerId }]);
+    expect(all.every((m) => m.apiKey !== true)).toBe(true);
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+  });
+
   it('times out every function behind API Gateway before the 29 s integration timeout', () => {
     const ids = integratedFunctions(template);
     expect(ids).toHaveLength(5); // product-read, admin-api, feed-read, feed-admin, deductions-api
@@ -35,7 +87,7 @@ describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => 
     }
   });
 
-  it('retains both dead-letter queues, every table and the buckets when the stack is deleted', () => {
+  it('retains both dead-letter queues, every table, the buckets, the user pool and the id secret when the stack is deleted', () => {
     const retained = (type: string) =>
       Object.entries(template.findResources(type)).map(([id, r]) => [id, r.DeletionPolicy, r.UpdateReplacePolicy]);
     const queues = Object.entries(template.findResources('AWS::SQS::Queue'));
@@ -43,7 +95,12 @@ describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => 
     expect(deadLetterQueues).toHaveLength(2);
     for (const [id, queue] of deadLetterQueues)
       expect([id, queue.DeletionPolicy, queue.UpdateReplacePolicy]).toEqual([id, 'Retain', 'Retain']);
-    for (const [id, deletion, replace] of [...retained('AWS::DynamoDB::Table'), ...retained('AWS::S3::Bucket')]) {
+    for (const [id, deletion, replace] of [
+      ...retained('AWS::DynamoDB::Table'),
+      ...retained('AWS::S3::Bucket'),
+      ...retained('AWS::Cognito::UserPool'),
+      ...retained('AWS::SecretsManager::Secret'),
+    ]) {
       expect([id, deletion, replace]).toEqual([id, 'Retain', 'Retain']);
     }
   });
@@ -181,16 +238,6 @@ describe('nagFindings', () => {
 
 describe('CatalogAdmin and CacheInvalidation', () => {
   const { template } = synth({ dax: true });
-
-  it('requires an API key on every admin route, through a usage plan on the stage', () => {
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'PUT' } }));
-    expect(methods).toHaveLength(4);
-    for (const m of methods) expect(m.Properties.ApiKeyRequired).toBe(true);
-    template.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      ApiStages: Match.arrayWith([Match.objectLike({ Stage: Match.anyValue() })]),
-    });
-  });
 
   it('filters the catalog stream to product items, bisects, bounds retries and age, and has an on-failure destination', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

@@ -12,6 +12,8 @@ const SERVICES_BY_TYPE: Record<string, string[]> = {
   'AWS::ApiGateway::': ['apigateway'],
   'AWS::CDK::Metadata': ['cloudformation'],
   'AWS::CloudWatch::': ['cloudwatch'],
+  // The user pool, its clients and groups; not in LocalStack Community (README, LocalStack).
+  'AWS::Cognito::': ['cognito-idp'],
   // A table's stream is read through the DynamoDB Streams API by the event source mapping.
   'AWS::DynamoDB::Table': ['dynamodb', 'dynamodbstreams'],
   'AWS::Events::': ['events'],
@@ -19,6 +21,7 @@ const SERVICES_BY_TYPE: Record<string, string[]> = {
   'AWS::Lambda::': ['lambda'],
   'AWS::Logs::': ['logs'],
   'AWS::S3::': ['s3'],
+  'AWS::SecretsManager::': ['secretsmanager'],
   'AWS::SQS::': ['sqs'],
   // CDK custom resources are Lambda-backed.
   'Custom::': ['lambda'],

@@ -30,7 +30,7 @@ describe('gateway responses in the template', () => {
       'WAF_FILTERED',
       'REQUEST_TOO_LARGE',
       'UNSUPPORTED_MEDIA_TYPE',
-      'QUOTA_EXCEEDED',
+      'UNAUTHORIZED',
       'INTEGRATION_TIMEOUT',
       'THROTTLED',
     ]) {
@@ -49,9 +49,9 @@ describe('gateway responses in the template', () => {
     expect(overridden).toEqual({ MISSING_AUTHENTICATION_TOKEN: '404', EXPIRED_TOKEN: '401', INVALID_SIGNATURE: '401' });
   });
 
-  it('sends Retry-After with every 429 (stage throttling and usage-plan quota)', () => {
+  it('sends Retry-After with every 429 (stage throttling; the WAF sends its own)', () => {
     const tooMany = ERRORS.filter((e) => e.status === 429);
-    expect(tooMany.map((e) => e.type).sort()).toEqual(['QUOTA_EXCEEDED', 'THROTTLED']);
+    expect(tooMany.map((e) => e.type).sort()).toEqual(['THROTTLED']);
     for (const error of tooMany) {
       const seconds = responses.get(error.type)?.ResponseParameters?.['gatewayresponse.header.retry-after'];
       expect(seconds, error.type).toMatch(/^'[1-9][0-9]*'$/);

@@ -56,10 +56,27 @@ describe('StockDeductions', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
   });
 
-  it('requires the Idempotency-Key header on POST /v1/deductions at the gateway', () => {
+  it('requires the Idempotency-Key header and the SKU on POST /v1/products/{sku}/deductions at the gateway', () => {
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
-      RequestParameters: { 'method.request.header.Idempotency-Key': true },
+      AuthorizationType: 'COGNITO_USER_POOLS',
+      RequestParameters: { 'method.request.header.Idempotency-Key': true, 'method.request.path.sku': true },
     });
+  });
+
+  it('derives ids with a secret Secrets Manager generates at deploy, readable by the deductions API alone', () => {
+    const [secretId, secret] = Object.entries(template.findResources('AWS::SecretsManager::Secret'))[0] ?? [];
+    expect(secret?.Properties).toMatchObject({ GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } });
+    expect(secret?.Properties.SecretString).toBeUndefined();
+
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes(`"Ref":"${secretId}"`),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]?.Properties.PolicyDocument)).toContain('secretsmanager:GetSecretValue');
+    const [api] = Object.values(
+      template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^POST /v1/products') } }),
+    );
+    expect(api?.Properties.Environment.Variables.DEDUCTION_ID_SECRET_ARN).toEqual({ Ref: secretId });
   });
 });

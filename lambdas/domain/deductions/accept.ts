@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ConflictError, DependencyError, NotFoundError, OutcomeUnknownError } from '../errors.js';
-import { deductionIdFor } from './id.js';
+import type { DeductionIds } from './id.js';
 import { type AvailabilityView, type DeductionQueue, type DeductionStore, MessageNotSentError } from './ports.js';
 import { type Deduction, type DeductionInput, messageOf } from './types.js';
 
 export interface AcceptDeps {
+  /** Names the caller's request from their Idempotency-Key (see id.ts). */
+  ids: DeductionIds;
   store: DeductionStore;
   queue: DeductionQueue;
   availability: AvailabilityView;
@@ -13,11 +15,13 @@ export interface AcceptDeps {
 }
 
 export function requestHashOf(input: DeductionInput): string {
-  return createHash('sha256').update(`${input.sku}\n${input.quantity}\n${input.userId}`).digest('base64url');
+  return createHash('sha256').update(`${input.sku}\n${input.quantity}\n${input.owner}`).digest('base64url');
 }
 
 /**
- * Accepts a stock deduction: one conditional PutItem and one SendMessage. Answers only once the
+ * Accepts a stock deduction for `input.owner` (the caller): one conditional PutItem and one
+ * SendMessage. The request's id is derived from the owner and the Idempotency-Key, so a key names
+ * a request of this caller only: another buyer's use of the same key is another request. Answers only once the
  * request is recorded and its message is in SQS. The message carries the whole request, so the
  * consumer recreates a record that is missing: an accepted request is never lost. Unsettled
  * records expire after an hour, so none claims QUEUED forever. See docs/deductions.md.
@@ -37,7 +41,7 @@ export async function acceptDeduction(
   deps: AcceptDeps,
   signal?: AbortSignal,
 ): Promise<Deduction> {
-  const id = deductionIdFor(idempotencyKey);
+  const id = deps.ids(input.owner, idempotencyKey);
   const requestHash = requestHashOf(input);
   const availability = await nothingChangedYet(() => deps.availability.availability(input.sku));
   if (availability === 'unknown') throw new NotFoundError(`No product with SKU ${input.sku}`, 'PRODUCT_NOT_FOUND');

@@ -1,20 +1,22 @@
 import type { Clock } from '../clock.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError } from '../errors.js';
+import { ownDeduction } from './ownership.js';
 import type { DeductionStore, StockLedger } from './ports.js';
 import type { Deduction } from './types.js';
 
 /**
- * Compensation: gives a SUCCEEDED deduction's stock back exactly once and marks it CANCELLED.
- * Cancelling a CANCELLED deduction returns it unchanged (idempotent); anything else is 409.
+ * Compensation: gives a SUCCEEDED deduction of `owner`'s stock back exactly once and marks it
+ * CANCELLED. Cancelling a CANCELLED deduction returns it unchanged (idempotent); anything else is
+ * 409. Another buyer's deduction is not found (see ownDeduction): nothing about it changes.
  */
 export async function cancelDeduction(
   id: string,
+  owner: string,
   deps: { store: DeductionStore; ledger: StockLedger; clock: Clock },
   signal?: AbortSignal,
 ): Promise<Deduction> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const record = await deps.store.get(id, signal);
-    if (!record) throw new NotFoundError(`No deduction ${id}`, 'DEDUCTION_NOT_FOUND');
+    const record = await ownDeduction(deps.store, id, owner, signal);
     if (record.status === 'CANCELLED') return record;
     if (record.status !== 'SUCCEEDED') {
       throw new ConflictError('NOT_CANCELLABLE', `Only a SUCCEEDED deduction can be cancelled; this one is ${record.status}`);

@@ -44,22 +44,22 @@ export interface LedgerSnapshot {
   stock: Stock | null;
   /** The named requests that exist, by id. */
   records: Map<string, Deduction>;
-  /** Units each named user already holds of this SKU. */
+  /** Units each named owner (buyer) already holds of this SKU. */
   holdings: Map<string, number>;
 }
 
-/** Requests to mark SUCCEEDED together, with the units they take in total and per user. */
+/** Requests to mark SUCCEEDED together, with the units they take in total and per owner. */
 export interface SuccessChunk {
   deductions: Deduction[];
   units: number;
-  unitsByUser: Map<string, number>;
+  unitsByOwner: Map<string, number>;
 }
 
 /**
  * The authoritative stock ledger. Each `commit` is one DynamoDB transaction: the stock item
  * decremented (guarded by quantity ≥ units, so it never goes below zero) with its version
  * raised, each request marked SUCCEEDED (guarded by QUEUED, which is what makes a redelivered
- * message change nothing) and each user's limit marker raised (guarded by the per-user limit).
+ * message change nothing) and each owner's limit marker raised (guarded by the per-user limit).
  * All or nothing.
  *
  * The stock update is deliberately not guarded by version: consumers working the same hot SKU
@@ -67,13 +67,13 @@ export interface SuccessChunk {
  * exhausted retries), while the quantity guard alone already makes overselling impossible.
  */
 export interface StockLedger {
-  snapshot(sku: string, ids: readonly string[], userIds: readonly string[]): Promise<LedgerSnapshot>;
+  snapshot(sku: string, ids: readonly string[], owners: readonly string[]): Promise<LedgerSnapshot>;
   /** 'conflict' when a guard failed (stock moved, a request already final, a limit reached). */
   commit(sku: string, chunk: SuccessChunk, limitPerUser: number, now: number): Promise<'committed' | 'conflict'>;
   /** Marks one request REJECTED; a no-op when it is already final. */
   reject(id: string, reason: RejectReason, now: number): Promise<void>;
   /**
-   * Gives a SUCCEEDED deduction's units back to stock and to the user's limit, and marks it
+   * Gives a SUCCEEDED deduction's units back to stock and to its owner's limit, and marks it
    * CANCELLED, in one transaction. 'not-succeeded' when the record was no longer SUCCEEDED.
    */
   refund(deduction: Deduction, now: number, signal?: AbortSignal): Promise<'cancelled' | 'not-succeeded'>;

@@ -68,9 +68,9 @@ async function settleSku(sku: string, group: readonly ParsedMessage[], deps: Bat
   const maxAttempts = deps.maxAttempts ?? 10;
   const sleep = deps.sleep ?? defaultSleep;
   const ids = [...new Set(group.map((m) => m.message.id))];
-  const users = [...new Set(group.map((m) => m.message.userId))];
+  const owners = [...new Set(group.map((m) => m.message.owner))];
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const snapshot = await deps.ledger.snapshot(sku, ids, users);
+    const snapshot = await deps.ledger.snapshot(sku, ids, owners);
     const pending = await pendingRequests(group, snapshot, deps);
     if (pending.length === 0) return;
     const now = deps.clock.now();
@@ -147,21 +147,21 @@ async function rejectAll(
 
 /**
  * Splits successes into transactions of at most `maxActions` actions: one for the stock item,
- * one per request, one per distinct user (their limit marker).
+ * one per request, one per distinct owner (their limit marker).
  */
 export function chunks(succeeded: readonly Deduction[], maxActions: number): SuccessChunk[] {
   const result: SuccessChunk[] = [];
-  let current: SuccessChunk = { deductions: [], units: 0, unitsByUser: new Map() };
-  const actions = (c: SuccessChunk) => 1 + c.deductions.length + c.unitsByUser.size;
+  let current: SuccessChunk = { deductions: [], units: 0, unitsByOwner: new Map() };
+  const actions = (c: SuccessChunk) => 1 + c.deductions.length + c.unitsByOwner.size;
   for (const d of succeeded) {
-    const extra = 1 + (current.unitsByUser.has(d.userId) ? 0 : 1);
+    const extra = 1 + (current.unitsByOwner.has(d.owner) ? 0 : 1);
     if (current.deductions.length > 0 && actions(current) + extra > maxActions) {
       result.push(current);
-      current = { deductions: [], units: 0, unitsByUser: new Map() };
+      current = { deductions: [], units: 0, unitsByOwner: new Map() };
     }
     current.deductions.push(d);
     current.units += d.quantity;
-    current.unitsByUser.set(d.userId, (current.unitsByUser.get(d.userId) ?? 0) + d.quantity);
+    current.unitsByOwner.set(d.owner, (current.unitsByOwner.get(d.owner) ?? 0) + d.quantity);
   }
   if (current.deductions.length > 0) result.push(current);
   return result;

@@ -6,7 +6,8 @@ export interface Deduction {
   id: string;
   sku: string;
   quantity: number;
-  userId: string;
+  /** Who asked: the caller's `sub` (from the authorizer's claims, never from the request). */
+  owner: string;
   status: DeductionStatus;
   reason?: RejectReason;
   /** Epoch ms when the API accepted it: the first-come order of the consumer. */
@@ -19,16 +20,18 @@ export interface Deduction {
 export interface DeductionInput {
   sku: string;
   quantity: number;
-  userId: string;
+  owner: string;
 }
 
-/** The public view served by GET /v1/deductions/{id}. */
+/**
+ * The public view served by GET /v1/deductions/{id}: only its owner ever sees it, and it carries
+ * nothing about the buyer (no owner, no user id) that the caller did not already know.
+ */
 export function deductionView(d: Deduction) {
   return {
     id: d.id,
     sku: d.sku,
     quantity: d.quantity,
-    userId: d.userId,
     status: d.status,
     ...(d.reason ? { reason: d.reason } : {}),
     createdAt: new Date(d.createdAt).toISOString(),
@@ -41,18 +44,18 @@ export function deductionView(d: Deduction) {
  * record that is missing (removed after an enqueue that reported failure but succeeded).
  */
 export interface DeductionMessage {
-  v: 1;
+  v: 2;
   id: string;
   sku: string;
   quantity: number;
-  userId: string;
+  owner: string;
   createdAt: number;
   requestHash: string;
 }
 
 /** The queue message for a recorded request. */
 export function messageOf(d: Deduction): DeductionMessage {
-  return { v: 1, id: d.id, sku: d.sku, quantity: d.quantity, userId: d.userId, createdAt: d.createdAt, requestHash: d.requestHash };
+  return { v: 2, id: d.id, sku: d.sku, quantity: d.quantity, owner: d.owner, createdAt: d.createdAt, requestHash: d.requestHash };
 }
 
 export function deductionFromMessage(m: DeductionMessage): Deduction {
@@ -60,7 +63,7 @@ export function deductionFromMessage(m: DeductionMessage): Deduction {
     id: m.id,
     sku: m.sku,
     quantity: m.quantity,
-    userId: m.userId,
+    owner: m.owner,
     status: 'QUEUED',
     createdAt: m.createdAt,
     requestHash: m.requestHash,

@@ -4,6 +4,7 @@ import { ValidationError } from '../../domain/errors.js';
 import type { DegradeSwitch } from '../../domain/feed/degrade-switch.js';
 import type { FeedPublisher } from '../../domain/feed/publisher.js';
 import type { StaticCopyUrls } from '../../domain/feed/static-paths.js';
+import { adminOnly } from '../identity.js';
 import { json } from '../response.js';
 import { type OutcomeAdvice, type Routes, write } from '../router.js';
 import { degradeBodySchema, feedIdSchema, jsonBody, parse, publishBodySchema } from '../validation.js';
@@ -32,8 +33,9 @@ function setTheSwitchAgain(): OutcomeAdvice {
   return { message: 'The switch may or may not have been set. Set it again: it is idempotent', details: { retry: 'idempotent' } };
 }
 
+/** The back office's feed routes (admins only). */
 export function adminFeedRoutes(deps: AdminFeedDeps): Routes {
-  return {
+  return adminOnly({
     /** POST /v1/admin/feeds/{feedId}/versions → 201 { version, publishAt, totalPages, totalItems } */
     'POST /v1/admin/feeds/{feedId}/versions': write(async (event, signal) => {
       const feedId = parse(feedIdSchema, event.pathParameters?.feedId, 'path.feedId');
@@ -63,5 +65,5 @@ export function adminFeedRoutes(deps: AdminFeedDeps): Routes {
       await deps.degrade.set(feedId, degraded, signal);
       return json(200, { feedId, degraded, static: { current: deps.statics.currentUrl(feedId) } }, { 'cache-control': 'no-store' });
     }, setTheSwitchAgain),
-  };
+  });
 }

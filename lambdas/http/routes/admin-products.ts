@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { CatalogWriter } from '../../domain/catalog/ports.js';
+import { adminOnly } from '../identity.js';
 import { header, json } from '../response.js';
 import { type OutcomeAdvice, type Routes, write } from '../router.js';
 import { ifMatchSchema, jsonBody, parse, priceBodySchema, productInfoBodySchema, skuSchema, stockBodySchema } from '../validation.js';
@@ -23,10 +24,10 @@ function readTheProduct(event: APIGatewayProxyEvent): OutcomeAdvice {
   };
 }
 
-/** PUT /v1/admin/products/{sku}[/price|/stock]: catalog writes for the merchandising team. */
+/** PUT /v1/admin/products/{sku}[/price|/stock]: catalog writes for the merchandising team (admins only). */
 export function adminProductRoutes(writer: CatalogWriter): Routes {
   const skuOf = (event: APIGatewayProxyEvent) => parse(skuSchema, event.pathParameters?.sku, 'path.sku');
-  return {
+  return adminOnly({
     'PUT /v1/admin/products/{sku}': write(async (event, signal) => {
       const sku = skuOf(event);
       const body = parse(productInfoBodySchema, jsonBody(event.body, event.isBase64Encoded), 'body');
@@ -54,5 +55,5 @@ export function adminProductRoutes(writer: CatalogWriter): Routes {
           : await writer.addStock(sku, body.delta, expected, signal);
       return written(sku, 'stock', stock.version, { quantity: stock.quantity });
     }, readTheProduct),
-  };
+  });
 }

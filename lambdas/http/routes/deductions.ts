@@ -1,14 +1,14 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { type AcceptDeps, acceptDeduction } from '../../domain/deductions/accept.js';
 import { cancelDeduction } from '../../domain/deductions/cancel.js';
-import { deductionIdFor } from '../../domain/deductions/id.js';
+import type { DeductionIds } from '../../domain/deductions/id.js';
+import { ownDeduction } from '../../domain/deductions/ownership.js';
 import type { DeductionStore, StockLedger } from '../../domain/deductions/ports.js';
 import { deductionView } from '../../domain/deductions/types.js';
-import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import { callerIdentity } from '../identity.js';
+import { callerOf, verifiedCaller } from '../identity.js';
 import { header, json } from '../response.js';
 import { type OutcomeAdvice, type Routes, read, write } from '../router.js';
-import { deductionBodySchema, deductionIdSchema, idempotencyKeySchema, jsonBody, parse } from '../validation.js';
+import { deductionBodySchema, deductionIdSchema, idempotencyKeySchema, jsonBody, parse, skuSchema } from '../validation.js';
 
 export interface DeductionRoutesDeps extends AcceptDeps {
   ledger: StockLedger;
@@ -19,18 +19,22 @@ export interface DeductionRoutesDeps extends AcceptDeps {
 
 const statusUrl = (id: string) => `/v1/deductions/${id}`;
 
-/** POST /v1/deductions with an unknown outcome: the same key names the same request, so a retry is safe and tells. */
-function retryWithSameKey(event: APIGatewayProxyEvent): OutcomeAdvice {
-  const key = idempotencyKeySchema.safeParse(header(event.headers, 'idempotency-key'));
-  return {
-    message:
-      'The deduction may or may not have been accepted. Retry with the same Idempotency-Key: it returns the same id and never deducts twice',
-    details: {
-      retry: 'same-idempotency-key',
-      ...(key.success ? { id: deductionIdFor(key.data), statusUrl: statusUrl(deductionIdFor(key.data)) } : {}),
-    },
+/**
+ * A buy with an unknown outcome: the same caller and key name the same request, so a retry is
+ * safe and tells. The id is given only back to the caller it belongs to.
+ */
+const retryWithSameKey =
+  (ids: DeductionIds) =>
+  (event: APIGatewayProxyEvent): OutcomeAdvice => {
+    const key = idempotencyKeySchema.safeParse(header(event.headers, 'idempotency-key'));
+    const caller = verifiedCaller(event);
+    const id = key.success && caller ? ids(caller.sub, key.data) : undefined;
+    return {
+      message:
+        'The deduction may or may not have been accepted. Retry with the same Idempotency-Key: it returns the same id and never deducts twice',
+      details: { retry: 'same-idempotency-key', ...(id ? { id, statusUrl: statusUrl(id) } : {}) },
+    };
   };
-}
 
 /** Cancel with an unknown outcome: reading the deduction tells, and cancelling again is idempotent. */
 function readTheDeduction(event: APIGatewayProxyEvent): OutcomeAdvice {
@@ -42,30 +46,33 @@ function readTheDeduction(event: APIGatewayProxyEvent): OutcomeAdvice {
   };
 }
 
+/**
+ * The buyer's deduction routes. Each one acts for the caller the authorizer verified (callerOf):
+ * a deduction belongs to whoever created it, and anyone else is told it does not exist.
+ */
 export function deductionRoutes(deps: DeductionRoutesDeps): Routes {
   return {
-    /** POST /v1/deductions → 202 { id, status: QUEUED } + Location. */
-    'POST /v1/deductions': write(async (event, signal) => {
-      const rawKey = header(event.headers, 'idempotency-key');
-      if (rawKey === undefined) throw new ValidationError('The Idempotency-Key header is required', undefined, 'IDEMPOTENCY_KEY_REQUIRED');
-      const key = parse(idempotencyKeySchema, rawKey, 'header.Idempotency-Key');
+    /** POST /v1/products/{sku}/deductions { quantity } → 202 { id, status: QUEUED } + Location. */
+    'POST /v1/products/{sku}/deductions': write(async (event, signal) => {
+      const owner = callerOf(event).sub;
+      const sku = parse(skuSchema, event.pathParameters?.sku, 'path.sku');
+      // The gateway refuses a request without the header; this names what is wrong with one it let through.
+      const key = parse(idempotencyKeySchema, header(event.headers, 'idempotency-key'), 'header.Idempotency-Key');
       const body = parse(deductionBodySchema, jsonBody(event.body, event.isBase64Encoded), 'body');
-      const userId = callerIdentity(event, body.userId);
-      if (!userId) throw new ValidationError('Invalid body', [{ path: 'body.userId', message: 'is required' }]);
-      const deduction = await acceptDeduction({ sku: body.sku, quantity: body.quantity, userId }, key, deps, signal);
+      const deduction = await acceptDeduction({ sku, quantity: body.quantity, owner }, key, deps, signal);
       const location = statusUrl(deduction.id);
       return json(
         202,
         { id: deduction.id, status: deduction.status, statusUrl: location },
         { location, 'retry-after': String(deps.retryAfterSeconds), 'cache-control': 'no-store' },
       );
-    }, retryWithSameKey),
+    }, retryWithSameKey(deps.ids)),
 
-    /** GET /v1/deductions/{id} → the request and its outcome. */
+    /** GET /v1/deductions/{id} → the caller's request and its outcome. */
     'GET /v1/deductions/{id}': read(async (event, signal) => {
+      const owner = callerOf(event).sub;
       const id = parse(deductionIdSchema, event.pathParameters?.id, 'path.id');
-      const deduction = await deps.store.get(id, signal);
-      if (!deduction) throw new NotFoundError(`No deduction ${id}`, 'DEDUCTION_NOT_FOUND');
+      const deduction = await ownDeduction(deps.store, id, owner, signal);
       const settled = deduction.status !== 'QUEUED';
       return json(200, deductionView(deduction), {
         'cache-control': 'no-store',
@@ -73,10 +80,11 @@ export function deductionRoutes(deps: DeductionRoutesDeps): Routes {
       });
     }),
 
-    /** POST /v1/deductions/{id}/cancel → gives the stock back once. */
+    /** POST /v1/deductions/{id}/cancel → gives the caller's stock back once. */
     'POST /v1/deductions/{id}/cancel': write(async (event, signal) => {
+      const owner = callerOf(event).sub;
       const id = parse(deductionIdSchema, event.pathParameters?.id, 'path.id');
-      const deduction = await cancelDeduction(id, deps, signal);
+      const deduction = await cancelDeduction(id, owner, deps, signal);
       return json(200, deductionView(deduction), { 'cache-control': 'no-store' });
     }, readTheDeduction),
   };

@@ -23,12 +23,15 @@ export interface ProxyRequest {
   /** e.g. HTTP/1.1 */
   protocol?: string;
   requestTimeEpoch?: number;
+  /** What the method's Cognito authorizer verified, as API Gateway passes it (see gatewayClaims). */
+  authorizerClaims?: Readonly<Record<string, string>>;
 }
 
 /**
  * The REST (v1) proxy event for `request`: single- and multi-value headers and query parameters
  * (null when there are none, as API Gateway sends them), path parameters, and the request context
- * (request id, stage, identity with the API key). The one builder of these events: the local
+ * (request id, stage, source identity, and the authorizer's claims when a Cognito authorizer let
+ * the request through). The one builder of these events: the local
  * gateway, the tests' `apiEvent` and the benchmarks all use it.
  */
 export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
@@ -51,13 +54,13 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
     requestContext: {
       accountId: LOCAL_ACCOUNT,
       apiId: 'local',
-      authorizer: undefined,
+      authorizer: request.authorizerClaims ? { claims: { ...request.authorizerClaims } } : undefined,
       protocol: request.protocol ?? 'HTTP/1.1',
       httpMethod: request.method,
       identity: {
         accessKey: null,
         accountId: null,
-        apiKey: header('x-api-key'),
+        apiKey: null,
         apiKeyId: null,
         caller: null,
         clientCert: null,

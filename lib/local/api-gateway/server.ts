@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { GATEWAY_ERRORS, type GatewayError, gatewayResponseHeaders } from '../../gateway-responses.js';
+import type { AuthorizerOutcome } from '../identity/authorizer.js';
 import type { ApiDescription, Route, StageSettings } from '../stack-description.js';
 import { PortInUseError } from '../tcp-ports.js';
 import { proxyEvent } from './proxy-event.js';
@@ -27,13 +28,20 @@ export interface Integration {
   readonly description?: { readonly timeoutSeconds: number };
 }
 
+/** Applies a route's authorizer (see LocalIdentity): undefined for a route without one. */
+export interface Authorizers {
+  authorize(route: Route, header: string | undefined): AuthorizerOutcome | undefined;
+}
+
 export interface ApiGatewayOptions {
   port: number;
   host?: string;
-  /** The value clients send as x-api-key on routes that require a key. */
-  apiKey: string;
+  /** The authorizers the template's methods name (required when any method has one). */
+  authorizers?: Authorizers;
   /** Serves GET /_local/status (local only: queue depths, concurrency). */
   localStatus?: () => Promise<unknown>;
+  /** Serves POST /_local/tokens (local only: a token for a username, see LocalIdentity). */
+  localTokens?: (body: string | null, requestId: string) => Promise<APIGatewayProxyResult>;
   /** For tests: a smaller payload limit or integration timeout. */
   maxPayloadBytes?: number;
   integrationTimeoutMs?: number;
@@ -52,12 +60,17 @@ const INTEGRATION_TIMED_OUT = Symbol('integration timed out');
 /**
  * Serves the stack's API Gateway methods over HTTP by invoking the hosted functions with REST (v1)
  * proxy events, and answers what API Gateway itself answers, as lib/gateway-responses.ts declares
- * it for AWS (status, code, message, headers): 404 for no route, 403 without the API key, 400
- * without a required header, 429 with Retry-After past the stage throttle, 413 past 10 MB (the
- * body is counted as it arrives, never buffered beyond the limit), 502 when the function fails
- * or times out, 504 past the 29 s integration timeout.
+ * it for AWS (status, code, message, headers): 404 for no route, 401 when the method's Cognito
+ * authorizer refuses the token (the claims of one it accepts reach the function in
+ * `requestContext.authorizer.claims`), 400 without a required header, 429 with Retry-After past
+ * the stage throttle, 413 past 10 MB (the body is counted as it arrives, never buffered beyond
+ * the limit), 502 when the function fails or times out, 504 past the 29 s integration timeout.
  */
 export async function startApiGateway(api: ApiDescription, functions: Integrations, options: ApiGatewayOptions): Promise<RunningApi> {
+  const guarded = api.routes.filter((r) => r.authorizer);
+  if (guarded.length && !options.authorizers) {
+    throw new Error(`${guarded.map((r) => `${r.method} ${r.resourcePath}`).join(', ')} need an authorizer: pass options.authorizers`);
+  }
   const routes = new RouteTable(api.routes);
   const bucket = new TokenBucket(api.stage.rateLimit, api.stage.burstLimit);
   const maxPayload = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
@@ -112,13 +125,14 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     if (options.localStatus && method === 'GET' && path === '/_local/status') {
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(await options.localStatus()) };
     }
+    if (options.localTokens && method === 'POST' && path === '/_local/tokens') return options.localTokens(body, requestId);
     if (!bucket.take()) return gatewayError(GATEWAY_ERRORS.throttled, requestId, 'Too Many Requests');
     const match = routes.match(method, path);
     if (!match) return gatewayError(GATEWAY_ERRORS.routeNotFound, requestId, 'Missing Authentication Token');
     const { route, pathParameters } = match;
-    if (route.apiKeyRequired && req.headers['x-api-key'] !== options.apiKey) {
-      return gatewayError(GATEWAY_ERRORS.invalidApiKey, requestId, 'Forbidden');
-    }
+    // The authorizer runs before request validation, as in API Gateway: no token, no 400 either.
+    const authorized = route.authorizer ? options.authorizers?.authorize(route, headerValue(req, route.authorizer.header)) : undefined;
+    if (authorized && !authorized.ok) return gatewayError(GATEWAY_ERRORS.unauthorized, requestId, authorized.message);
     const missing = route.requiredHeaders.filter((h) => req.headers[h.toLowerCase()] === undefined);
     if (missing.length) {
       return gatewayError(GATEWAY_ERRORS.badRequestParameters, requestId, `Missing required request parameters: [${missing.join(', ')}]`);
@@ -135,6 +149,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
       requestId,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       protocol: `HTTP/${req.httpVersion}`,
+      authorizerClaims: authorized?.claims,
     });
     const result = await invokeWithin(functions.get(route.functionLogicalId), event, integrationTimeoutMs).catch((error: Error) => error);
     if (result === INTEGRATION_TIMED_OUT) return gatewayError(GATEWAY_ERRORS.integrationTimeout, requestId);
@@ -181,6 +196,12 @@ async function invokeWithin(fn: Integration, event: APIGatewayProxyEvent, timeou
     clearTimeout(timer);
     invocation.catch(() => undefined);
   }
+}
+
+/** A request header's value (repeated headers joined, as Node does), by case-insensitive name. */
+function headerValue(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function pairs(raw: string[]): Array<[string, string]> {

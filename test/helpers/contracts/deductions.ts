@@ -17,7 +17,7 @@ const now = Date.now();
 const chunkOf = (...ds: ReturnType<typeof deduction>[]) => ({
   deductions: ds,
   units: ds.reduce((s, d) => s + d.quantity, 0),
-  unitsByUser: ds.reduce((m, d) => m.set(d.userId, (m.get(d.userId) ?? 0) + d.quantity), new Map<string, number>()),
+  unitsByOwner: ds.reduce((m, d) => m.set(d.owner, (m.get(d.owner) ?? 0) + d.quantity), new Map<string, number>()),
 });
 
 /** What every DeductionStore does. */
@@ -67,7 +67,7 @@ export function stockLedgerContract(name: string, make: () => Promise<Deductions
       const { store, ledger, setStock } = await make();
       const sku = newSku();
       await setStock(sku, 4);
-      const held = deduction({ sku, userId: 'ann', createdAt: now });
+      const held = deduction({ sku, owner: 'ann', createdAt: now });
       await store.createIfAbsent(held);
       await ledger.commit(sku, chunkOf(held), 2, now);
       const missing = deduction({ sku });
@@ -84,7 +84,7 @@ export function stockLedgerContract(name: string, make: () => Promise<Deductions
       const { store, ledger, setStock } = await make();
       const sku = newSku();
       await setStock(sku, 10);
-      const ds = [deduction({ sku, userId: 'u1', quantity: 2 }), deduction({ sku, userId: 'u2' })];
+      const ds = [deduction({ sku, owner: 'u1', quantity: 2 }), deduction({ sku, owner: 'u2' })];
       for (const d of ds) await store.createIfAbsent(d);
       const before = (await ledger.snapshot(sku, [], [])).stock;
 
@@ -110,11 +110,11 @@ export function stockLedgerContract(name: string, make: () => Promise<Deductions
       const { store, ledger, setStock } = await make();
       const sku = newSku();
       await setStock(sku, 3);
-      const done = deduction({ sku, userId: 'done' });
+      const done = deduction({ sku, owner: 'done' });
       await store.createIfAbsent(done);
       await ledger.commit(sku, chunkOf(done), 1, now);
-      const big = deduction({ sku, userId: 'big', quantity: 5 });
-      const again = deduction({ sku, userId: 'done' });
+      const big = deduction({ sku, owner: 'big', quantity: 5 });
+      const again = deduction({ sku, owner: 'done' });
       for (const d of [big, again]) await store.createIfAbsent(d);
 
       expect(await ledger.commit(sku, chunkOf(big), 10, now)).toBe('conflict');
@@ -147,7 +147,7 @@ export function stockLedgerContract(name: string, make: () => Promise<Deductions
       const { store, ledger, setStock } = await make();
       const sku = newSku();
       await setStock(sku, 5);
-      const d = deduction({ sku, userId: 'refunded', quantity: 2 });
+      const d = deduction({ sku, owner: 'refunded', quantity: 2 });
       await store.createIfAbsent(d);
       await ledger.commit(sku, chunkOf(d), 2, now);
 
@@ -204,11 +204,11 @@ export function deductionQueueContract(name: string, make: () => Promise<QueueWo
     it('delivers each message whole', async () => {
       const { queue, received } = await make();
       const messages: DeductionMessage[] = [1, 2].map((i) => ({
-        v: 1,
+        v: 2,
         id: deduction().id,
         sku: newSku(),
         quantity: i,
-        userId: `user-${i}`,
+        owner: `user-${i}`,
         createdAt: now + i,
         requestHash: `hash-${i}`,
       }));

@@ -47,7 +47,7 @@ deductionQueueContract('SqsDeductionQueue', async () => {
 describe('SqsDeductionQueue on fauxqs', () => {
   const message = (): DeductionMessage => {
     const d = deduction();
-    return { v: 1, id: d.id, sku: d.sku, quantity: 1, userId: d.userId, createdAt: d.createdAt, requestHash: d.requestHash };
+    return { v: 2, id: d.id, sku: d.sku, quantity: 1, owner: d.owner, createdAt: d.createdAt, requestHash: d.requestHash };
   };
 
   it('reports a send to a queue that does not exist as certainly not sent', async () => {

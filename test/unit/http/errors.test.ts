@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 import {
   ConflictError,
   DependencyError,
+  ForbiddenError,
   GoneError,
   NotFoundError,
   OutcomeUnknownError,
   PreconditionFailedError,
+  UnauthorizedError,
   ValidationError,
 } from '../../../lambdas/domain/errors.js';
 import { httpErrors, isTransientDependencyFailure } from '../../../lambdas/http/errors.js';
@@ -31,6 +33,8 @@ describe('httpErrors', () => {
   it('maps each error kind to its status, with the one error body shape', async () => {
     const cases: Array<[Error, number]> = [
       [new ValidationError('bad', [{ path: 'body.a', message: 'no' }]), 400],
+      [new UnauthorizedError('who?'), 401],
+      [new ForbiddenError('not you'), 403],
       [new NotFoundError('none', 'PRODUCT_NOT_FOUND'), 404],
       [new ConflictError('SOLD_OUT', 'gone'), 409],
       [new GoneError('FEED_VERSION_GONE', 'pruned', { current: 1 }), 410],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  deductionBodySchema,
   feedQuerySchema,
   ifMatchSchema,
   isDisplaySafe,
@@ -73,7 +74,28 @@ describe('ifMatchSchema', () => {
   });
 });
 
+describe('deductionBodySchema', () => {
+  it('takes a quantity of 1-100 and nothing else: the SKU is in the path, the buyer in the token', () => {
+    expect(deductionBodySchema.safeParse({ quantity: 1 }).data).toEqual({ quantity: 1 });
+    expect(deductionBodySchema.safeParse({ quantity: 101 }).success).toBe(false);
+    expect(deductionBodySchema.safeParse({ quantity: 1, userId: 'mallory' }).success).toBe(false);
+    expect(deductionBodySchema.safeParse({ quantity: 1, sku: 'SKU-1' }).success).toBe(false);
+  });
+});
+
 describe('parse and jsonBody', () => {
+  it('names each field a strict schema does not know', () => {
+    expect(() => parse(deductionBodySchema, { quantity: 1, userId: 'mallory', owner: 'x' }, 'body')).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [
+          { path: 'body.userId', message: 'is not a field of this request' },
+          { path: 'body.owner', message: 'is not a field of this request' },
+        ],
+      }),
+    );
+  });
+
   it('lists every failing field with its path', () => {
     expect(() => parse(priceBodySchema, { amount: 1.5, currency: 'EURO' }, 'body')).toThrow(
       expect.objectContaining({

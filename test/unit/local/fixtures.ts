@@ -1,4 +1,31 @@
+import type { UserPoolDescription } from '../../../lib/local/stack-description.js';
 import type { CfnTemplate } from '../../../lib/local/template.js';
+
+/** A user pool as describeStack gives it: a mobile client (1 h ID tokens) and a back-office one (15 min), and an admins group. */
+export function fixturePool(): UserPoolDescription {
+  return {
+    logicalId: 'Users',
+    name: 'us-east-1_Test00001',
+    arn: 'arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Test00001',
+    clients: [
+      {
+        logicalId: 'Mobile',
+        clientId: 'mobileclient00000000000000',
+        clientName: 'mobile',
+        idTokenValiditySeconds: 3600,
+        accessTokenValiditySeconds: 7200,
+      },
+      {
+        logicalId: 'Office',
+        clientId: 'officeclient00000000000000',
+        clientName: 'back-office',
+        idTokenValiditySeconds: 900,
+        accessTokenValiditySeconds: 900,
+      },
+    ],
+    groups: ['admins'],
+  };
+}
 
 const fnArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 // The asset bucket is a Fn::Sub in real templates: the local runtime must never need to resolve it.
@@ -43,7 +70,13 @@ export function fixtureTemplate(): CfnTemplate {
         Timeout: 10,
         MemorySize: 1024,
         Environment: {
-          Variables: { CATALOG_TABLE: { Ref: 'CatalogTable1' }, QUEUE_URL: { Ref: 'WorkQueue1' }, STACK: { Ref: 'AWS::StackName' } },
+          Variables: {
+            CATALOG_TABLE: { Ref: 'CatalogTable1' },
+            QUEUE_URL: { Ref: 'WorkQueue1' },
+            STACK: { Ref: 'AWS::StackName' },
+            SECRET_ARN: { Ref: 'IdSecret1' },
+            CLIENT_ID: { Ref: 'UsersMobile1' },
+          },
         },
       }),
       ConsumerFn: crestFunction('asset.consumer', { Timeout: 30, ReservedConcurrentExecutions: 3 }),
@@ -60,8 +93,34 @@ export function fixtureTemplate(): CfnTemplate {
         'ApiSku',
         'ReaderFn',
         { 'method.request.path.sku': true, 'method.request.header.Idempotency-Key': true },
-        true,
+        'Authorizer1',
       ),
+      Users1: { Type: 'AWS::Cognito::UserPool', Properties: { MfaConfiguration: 'OPTIONAL' } },
+      UsersAdmins1: { Type: 'AWS::Cognito::UserPoolGroup', Properties: { GroupName: 'admins', UserPoolId: { Ref: 'Users1' } } },
+      UsersMobile1: {
+        Type: 'AWS::Cognito::UserPoolClient',
+        Properties: {
+          ClientName: 'mobile',
+          IdTokenValidity: 60,
+          AccessTokenValidity: 2,
+          TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'hours' },
+          UserPoolId: { Ref: 'Users1' },
+        },
+      },
+      UsersOther1: { Type: 'AWS::Cognito::UserPoolClient', Properties: { UserPoolId: { Ref: 'Users1' } } },
+      Authorizer1: {
+        Type: 'AWS::ApiGateway::Authorizer',
+        Properties: {
+          Type: 'COGNITO_USER_POOLS',
+          IdentitySource: 'method.request.header.Authorization',
+          ProviderARNs: [{ 'Fn::GetAtt': ['Users1', 'Arn'] }],
+          RestApiId: { Ref: 'Api1' },
+        },
+      },
+      IdSecret1: {
+        Type: 'AWS::SecretsManager::Secret',
+        Properties: { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } },
+      },
       ApiProductsOptions: { Type: 'AWS::ApiGateway::Method', Properties: { HttpMethod: 'OPTIONS', Integration: { Type: 'MOCK' } } },
       Stage1: {
         Type: 'AWS::ApiGateway::Stage',
@@ -108,13 +167,14 @@ export function fixtureTemplate(): CfnTemplate {
   };
 }
 
-function method(httpMethod: string, resource: string, fn: string, requestParameters: Record<string, boolean>, apiKeyRequired = false) {
+function method(httpMethod: string, resource: string, fn: string, requestParameters: Record<string, boolean>, authorizer?: string) {
   return {
     Type: 'AWS::ApiGateway::Method',
     Properties: {
       HttpMethod: httpMethod,
       ResourceId: { Ref: resource },
-      ApiKeyRequired: apiKeyRequired,
+      AuthorizationType: authorizer ? 'COGNITO_USER_POOLS' : 'NONE',
+      ...(authorizer ? { AuthorizerId: { Ref: authorizer } } : {}),
       RequestParameters: requestParameters,
       Integration: {
         Type: 'AWS_PROXY',

@@ -53,17 +53,21 @@ describe('describeStack', () => {
     expect(findByHint(stack.functions, 'ConsumerFn')).toMatchObject({ timeoutSeconds: 30, reservedConcurrency: 3 });
   });
 
-  it('reads every Lambda proxy method with its path, API key and required headers, and the stage throttle', () => {
+  it('reads every Lambda proxy method with its path, authorizer and required headers, and the stage throttle', () => {
     expect(stack.api.routes).toEqual([
       {
         method: 'GET',
         resourcePath: '/v1/products/{sku}',
         segments: ['v1', 'products', '{sku}'],
         functionLogicalId: 'ReaderFn',
-        apiKeyRequired: false,
         requiredHeaders: [],
+        authorizer: undefined,
       },
-      expect.objectContaining({ method: 'PUT', apiKeyRequired: true, requiredHeaders: ['Idempotency-Key'] }),
+      expect.objectContaining({
+        method: 'PUT',
+        requiredHeaders: ['Idempotency-Key'],
+        authorizer: { logicalId: 'Authorizer1', userPoolLogicalIds: ['Users1'], header: 'Authorization' },
+      }),
     ]);
     expect(stack.api.stage).toEqual({ stageName: 'live', rateLimit: 2000, burstLimit: 4000 });
   });
@@ -96,6 +100,53 @@ describe('describeStack', () => {
         patterns: [{ eventName: ['INSERT', 'MODIFY'] }],
       },
     ]);
+  });
+
+  it('describes user pools with a Cognito-shaped pool id, their clients (ids stable per logical ID, token lifetimes) and groups', () => {
+    const [pool] = stack.userPools;
+
+    expect(stack.userPools).toHaveLength(1);
+    expect(pool?.name).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+    expect(pool?.arn).toBe(`arn:aws:cognito-idp:us-east-1:000000000000:userpool/${pool?.name}`);
+    expect(pool?.groups).toEqual(['admins']);
+    expect(pool?.clients).toEqual([
+      {
+        logicalId: 'UsersMobile1',
+        clientId: expect.stringMatching(/^[a-z0-9]{26}$/),
+        clientName: 'mobile',
+        idTokenValiditySeconds: 3600,
+        accessTokenValiditySeconds: 7200,
+      },
+      {
+        logicalId: 'UsersOther1',
+        clientId: expect.stringMatching(/^[a-z0-9]{26}$/),
+        clientName: 'UsersOther1',
+        idTokenValiditySeconds: 3600,
+        accessTokenValiditySeconds: 3600,
+      },
+    ]);
+    expect(describeStack(fixtureTemplate(), { stackName: 'CrestTest', namePrefix: 't1-' }).userPools).toEqual(stack.userPools);
+    expect(describeStack(fixtureTemplate(), { stackName: 'CrestTest', namePrefix: 't2-' }).userPools[0]?.name).not.toBe(pool?.name);
+  });
+
+  it('describes secrets with how their value is generated', () => {
+    expect(stack.secrets).toEqual([
+      expect.objectContaining({
+        logicalId: 'IdSecret1',
+        arn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:t1-IdSecret1',
+        generate: expect.objectContaining({ length: 64, excludePunctuation: true, excludeNumbers: false }),
+      }),
+    ]);
+  });
+
+  it('refuses a method it cannot guard as AWS does: an API key, or an authorizer that is not a Cognito user pool', () => {
+    const withKey = fixtureTemplate();
+    (withKey.Resources.ApiSkuGet?.Properties as Record<string, unknown>).ApiKeyRequired = true;
+    const withLambdaAuthorizer = fixtureTemplate();
+    Object.assign(withLambdaAuthorizer.Resources.Authorizer1?.Properties ?? {}, { Type: 'TOKEN' });
+
+    expect(() => describeStack(withKey, { stackName: 'S' })).toThrow(/no API keys/);
+    expect(() => describeStack(withLambdaAuthorizer, { stackName: 'S' })).toThrow(/Cognito user pool authorizers only/);
   });
 
   it('hosts rate() schedules and leaves cron() ones out', () => {
@@ -131,7 +182,10 @@ describe('stackIntrinsics', () => {
       CATALOG_TABLE: 't1-CatalogTable1',
       QUEUE_URL: 'http://127.0.0.1:9/000000000000/t1-WorkQueue1',
       STACK: 'CrestTest',
+      SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:t1-IdSecret1',
+      CLIENT_ID: stack.userPools[0]?.clients[0]?.clientId,
     });
+    expect(resolveIntrinsics({ Ref: 'Users1' }, values)).toBe(stack.userPools[0]?.name);
     expect(resolveIntrinsics({ 'Fn::GetAtt': ['CatalogTable1', 'StreamArn'] }, values)).toBe(issued.streamArn('CatalogTable1'));
     expect(resolveIntrinsics({ 'Fn::GetAtt': ['ConsumerFn', 'Arn'] }, values)).toBe(
       'arn:aws:lambda:us-east-1:000000000000:function:t1-ConsumerFn',

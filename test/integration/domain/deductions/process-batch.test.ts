@@ -8,9 +8,9 @@ import { DynamoDeductions } from '../../../../lambdas/adapters/dynamo-deductions
 import { systemClock } from '../../../../lambdas/domain/clock.js';
 import { requestHashOf } from '../../../../lambdas/domain/deductions/accept.js';
 import { cancelDeduction } from '../../../../lambdas/domain/deductions/cancel.js';
-import { deductionIdFor } from '../../../../lambdas/domain/deductions/id.js';
 import { type ParsedMessage, processDeductionBatch } from '../../../../lambdas/domain/deductions/process-batch.js';
 import type { DeductionMessage } from '../../../../lambdas/domain/deductions/types.js';
+import { testIds } from '../../../helpers/deductions.js';
 import { localDocumentClient } from '../../../helpers/dynamo.js';
 import { provisionResources } from '../../../helpers/tables.js';
 
@@ -34,12 +34,12 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
   }
 
   /** Records requests as the API would, and returns their queue messages. */
-  async function accepted(sku: string, requests: Array<{ userId: string; quantity?: number; key?: string }>): Promise<ParsedMessage[]> {
+  async function accepted(sku: string, requests: Array<{ owner: string; quantity?: number; key?: string }>): Promise<ParsedMessage[]> {
     return Promise.all(
       requests.map(async (r, i) => {
-        const input = { sku, quantity: r.quantity ?? 1, userId: r.userId };
-        const id = deductionIdFor(r.key ?? `${sku}-key-${i}`);
-        const message: DeductionMessage = { v: 1, id, ...input, createdAt: Date.now() + i, requestHash: requestHashOf(input) };
+        const input = { sku, quantity: r.quantity ?? 1, owner: r.owner };
+        const id = testIds(r.owner, r.key ?? `${sku}-key-${i}`);
+        const message: DeductionMessage = { v: 2, id, ...input, createdAt: Date.now() + i, requestHash: requestHashOf(input) };
         await ledger.createIfAbsent({
           id,
           ...input,
@@ -63,7 +63,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
     const sku = await newSku(50);
     const messages = await accepted(
       sku,
-      Array.from({ length: 30 }, (_, i) => ({ userId: `u${i}` })),
+      Array.from({ length: 30 }, (_, i) => ({ owner: `u${i}` })),
     );
 
     const outcome = await processDeductionBatch(messages, deps());
@@ -74,7 +74,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
 
   it('changes nothing when a message is delivered again after it was applied (consumer died before the ack)', async () => {
     const sku = await newSku(10);
-    const messages = await accepted(sku, [{ userId: 'a' }, { userId: 'b' }, { userId: 'c' }]);
+    const messages = await accepted(sku, [{ owner: 'a' }, { owner: 'b' }, { owner: 'c' }]);
     await processDeductionBatch(messages, deps());
     const after = await stock(sku);
 
@@ -87,10 +87,10 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
 
   it('recreates and settles a request whose record is missing but whose message was queued', async () => {
     const sku = await newSku(5);
-    const input = { sku, quantity: 1, userId: 'lost' };
+    const input = { sku, quantity: 1, owner: 'lost' };
     const message: DeductionMessage = {
-      v: 1,
-      id: deductionIdFor(`${sku}-orphan`),
+      v: 2,
+      id: testIds('lost', `${sku}-orphan`),
       ...input,
       createdAt: Date.now(),
       requestHash: requestHashOf(input),
@@ -103,7 +103,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
   });
 
   it('rejects every request for a SKU with no stock item as UNKNOWN_SKU', async () => {
-    const messages = await accepted(`GHOST-${process.pid}`, [{ userId: 'a' }]);
+    const messages = await accepted(`GHOST-${process.pid}`, [{ owner: 'a' }]);
 
     await processDeductionBatch(messages, deps());
 
@@ -114,7 +114,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
     const sku = await newSku(40);
     const messages = await accepted(
       sku,
-      Array.from({ length: 60 }, (_, i) => ({ userId: `t${i}` })),
+      Array.from({ length: 60 }, (_, i) => ({ owner: `t${i}` })),
     );
     const flaky = localDocumentClient();
     let calls = 0;
@@ -160,7 +160,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
           const sku = await newSku(units);
           const messages = await accepted(
             sku,
-            requests.map((r) => ({ userId: `p${r.user}`, quantity: r.quantity })),
+            requests.map((r) => ({ owner: `p${r.user}`, quantity: r.quantity })),
           );
           // Every message is delivered twice, to different concurrent consumers.
           const deliveries = [...messages, ...messages].sort(() => Math.random() - 0.5);
@@ -175,7 +175,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
           const succeeded = records.filter((r) => r?.status === 'SUCCEEDED');
           const soldUnits = succeeded.reduce((sum, r) => sum + (r?.quantity ?? 0), 0);
           const perUser = new Map<string, number>();
-          for (const r of succeeded) if (r) perUser.set(r.userId, (perUser.get(r.userId) ?? 0) + r.quantity);
+          for (const r of succeeded) if (r) perUser.set(r.owner, (perUser.get(r.owner) ?? 0) + r.quantity);
           const after = await stock(sku);
 
           expect(records.every((r) => r?.status === 'SUCCEEDED' || r?.status === 'REJECTED')).toBe(true);
@@ -196,11 +196,13 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
 
   it('gives stock back exactly once when the same deduction is cancelled concurrently', async () => {
     const sku = await newSku(3);
-    const messages = await accepted(sku, [{ userId: 'canceller' }]);
+    const messages = await accepted(sku, [{ owner: 'canceller' }]);
     await processDeductionBatch(messages, deps());
     const id = messages[0]?.message.id ?? '';
 
-    const results = await Promise.all(Array.from({ length: 5 }, () => cancelDeduction(id, { store: ledger, ledger, clock: systemClock })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => cancelDeduction(id, 'canceller', { store: ledger, ledger, clock: systemClock })),
+    );
 
     expect(results.every((r) => r.status === 'CANCELLED')).toBe(true);
     expect((await stock(sku)).quantity).toBe(3);
@@ -208,17 +210,19 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
 
   it('refuses to cancel a deduction that did not succeed', async () => {
     const sku = await newSku(0);
-    const messages = await accepted(sku, [{ userId: 'late' }]);
+    const messages = await accepted(sku, [{ owner: 'late' }]);
     await processDeductionBatch(messages, deps());
 
-    await expect(cancelDeduction(messages[0]?.message.id ?? '', { store: ledger, ledger, clock: systemClock })).rejects.toMatchObject({
+    await expect(
+      cancelDeduction(messages[0]?.message.id ?? '', 'late', { store: ledger, ledger, clock: systemClock }),
+    ).rejects.toMatchObject({
       code: 'NOT_CANCELLABLE',
     });
   });
 
   it('returns the existing record when an id is created twice', async () => {
     const sku = await newSku(1);
-    const [m] = await accepted(sku, [{ userId: 'twice' }]);
+    const [m] = await accepted(sku, [{ owner: 'twice' }]);
     if (!m) throw new Error('no message');
 
     const again = await ledger.createIfAbsent({ ...m.message, status: 'QUEUED', quantity: 99 });

@@ -10,22 +10,23 @@ import { decodeDeductionMessage } from '../../../../lambdas/adapters/deduction-m
 import { DynamoDeductions } from '../../../../lambdas/adapters/dynamo-deductions.js';
 import { SqsDeductionQueue } from '../../../../lambdas/adapters/sqs-deduction-queue.js';
 import { systemClock } from '../../../../lambdas/domain/clock.js';
-import { deductionIdFor } from '../../../../lambdas/domain/deductions/id.js';
 import { processDeductionBatch } from '../../../../lambdas/domain/deductions/process-batch.js';
 import { apiHandler } from '../../../../lambdas/http/api-handler.js';
 import { deductionRoutes } from '../../../../lambdas/http/routes/deductions.js';
+import { testIds } from '../../../helpers/deductions.js';
 import { localDocumentClient } from '../../../helpers/dynamo.js';
 import { apiEvent } from '../../../helpers/events.js';
+import { buyer } from '../../../helpers/identity.js';
 import { provisionResources, type TestResources } from '../../../helpers/tables.js';
 import { startTcpProxy, type TcpProxy } from '../../../helpers/tcp-proxy.js';
 
 /**
- * POST /v1/deductions when a dependency freezes mid-request: the function answers at its deadline
+ * POST /v1/products/{sku}/deductions when a dependency freezes mid-request: the function answers at its deadline
  * that the outcome is unknown, aborts what it was doing, and a retry with the same
  * Idempotency-Key returns the same id and applies the deduction at most once. The emulators are
  * frozen through TCP proxies, so other test files sharing them are not.
  */
-describe('POST /v1/deductions with a frozen dependency', () => {
+describe('POST /v1/products/{sku}/deductions with a frozen dependency', () => {
   // Generous, so healthy requests finish well inside it on a busy machine.
   const FUNCTION_TIMEOUT_MS = 5_000;
   let resources: TestResources;
@@ -57,6 +58,7 @@ describe('POST /v1/deductions with a frozen dependency', () => {
     const deductions = new DynamoDeductions(viaProxy, tables, systemClock);
     handler = apiHandler(
       deductionRoutes({
+        ids: testIds,
         store: deductions,
         ledger: deductions,
         queue: new SqsDeductionQueue(sqsClient(sqsProxy.endpoint), queueUrl),
@@ -79,10 +81,12 @@ describe('POST /v1/deductions with a frozen dependency', () => {
     const res = await handler(
       apiEvent({
         method: 'POST',
-        resource: '/v1/deductions',
-        path: '/v1/deductions',
+        resource: '/v1/products/{sku}/deductions',
+        path: `/v1/products/${sku}/deductions`,
+        pathParameters: { sku },
         headers: { 'Idempotency-Key': key },
-        body: { sku, quantity: 1, userId: key },
+        body: { quantity: 1 },
+        claims: buyer(`sub-${key}`),
       }),
       context,
     );
@@ -144,7 +148,7 @@ describe('POST /v1/deductions with a frozen dependency', () => {
 
   it('DynamoDB frozen while recording: 503 OUTCOME_UNKNOWN at the deadline; the retry returns the same id and applies it once', async () => {
     const key = `ddb-frozen-${process.pid}`;
-    const id = deductionIdFor(key);
+    const id = testIds(`sub-${key}`, key);
     const before = await stock();
 
     dynamoProxy.freeze();
@@ -180,7 +184,7 @@ describe('POST /v1/deductions with a frozen dependency', () => {
 
   it('SQS frozen while queueing: 503 OUTCOME_UNKNOWN at the deadline; the late message and the retry apply it once', async () => {
     const key = `sqs-frozen-${process.pid}`;
-    const id = deductionIdFor(key);
+    const id = testIds(`sub-${key}`, key);
     const before = await stock();
 
     sqsProxy.freeze();

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { acceptDeduction } from '../../../../lambdas/domain/deductions/accept.js';
-import { deductionIdFor } from '../../../../lambdas/domain/deductions/id.js';
 import { ConflictError, DependencyError, NotFoundError, OutcomeUnknownError } from '../../../../lambdas/domain/errors.js';
 import { ManualClock } from '../../../helpers/clock.js';
-import { MemoryAvailability, MemoryDeductions, MemoryQueue } from '../../../helpers/deductions.js';
+import { MemoryAvailability, MemoryDeductions, MemoryQueue, testIds } from '../../../helpers/deductions.js';
 
 function deps(stockQuantity = 10) {
   return {
+    ids: testIds,
     store: new MemoryDeductions(),
     queue: new MemoryQueue(),
     availability: new MemoryAvailability().set('SKU-1', stockQuantity),
     clock: new ManualClock(),
   };
 }
-const input = { sku: 'SKU-1', quantity: 1, userId: 'ann' };
+const input = { sku: 'SKU-1', quantity: 1, owner: 'ann' };
 
 describe('acceptDeduction', () => {
   it('records the request and queues a message carrying the whole request', async () => {
@@ -22,7 +22,7 @@ describe('acceptDeduction', () => {
     const accepted = await acceptDeduction(input, 'key-00000001', d);
 
     expect(accepted.status).toBe('QUEUED');
-    expect(d.queue.sent).toEqual([expect.objectContaining({ v: 1, id: accepted.id, sku: 'SKU-1', quantity: 1, userId: 'ann' })]);
+    expect(d.queue.sent).toEqual([expect.objectContaining({ v: 2, id: accepted.id, sku: 'SKU-1', quantity: 1, owner: 'ann' })]);
     expect(d.store.records.get(accepted.id)?.status).toBe('QUEUED');
   });
 
@@ -38,6 +38,19 @@ describe('acceptDeduction', () => {
     expect(again.id).toBe(first.id);
     expect(settled).toMatchObject({ id: first.id, status: 'SUCCEEDED' });
     expect(d.queue.sent.map((m) => m.id)).toEqual([first.id, first.id]);
+  });
+
+  it('names the request by its owner and key: the same key of another buyer is another request', async () => {
+    const d = deps();
+
+    const ann = await acceptDeduction(input, 'key-00000001', d);
+    const bob = await acceptDeduction({ ...input, owner: 'bob', quantity: 2 }, 'key-00000001', d);
+
+    expect(ann.id).toBe(testIds('ann', 'key-00000001'));
+    expect(bob.id).toBe(testIds('bob', 'key-00000001'));
+    expect(bob.id).not.toBe(ann.id);
+    expect(d.store.records.get(ann.id)).toMatchObject({ owner: 'ann', quantity: 1 });
+    expect(d.store.records.get(bob.id)).toMatchObject({ owner: 'bob', quantity: 2 });
   });
 
   it('answers 409 IDEMPOTENCY_KEY_REUSED for the same key with a different body', async () => {
@@ -78,7 +91,7 @@ describe('acceptDeduction', () => {
 
     await expect(acceptDeduction(input, 'key-00000001', d)).rejects.toMatchObject({ code: 'ENQUEUE_FAILED', kind: 'unavailable' });
 
-    expect(d.store.records.has(deductionIdFor('key-00000001'))).toBe(false);
+    expect(d.store.records.has(testIds('ann', 'key-00000001'))).toBe(false);
   });
 
   it('says the outcome is unknown when a send fails in a way that may have enqueued it, and keeps the record', async () => {
@@ -87,7 +100,7 @@ describe('acceptDeduction', () => {
 
     await expect(acceptDeduction(input, 'key-00000001', d)).rejects.toBeInstanceOf(OutcomeUnknownError);
 
-    expect(d.store.records.get(deductionIdFor('key-00000001'))?.status).toBe('QUEUED');
+    expect(d.store.records.get(testIds('ann', 'key-00000001'))?.status).toBe('QUEUED');
   });
 
   it('says the outcome is unknown when recording fails (the write may have landed)', async () => {

@@ -17,9 +17,9 @@ describe('allocateBatch', () => {
   });
 
   it('rejects LIMIT_EXCEEDED when a user would exceed the per-user limit, counting units already held', () => {
-    const first = deduction({ userId: 'ann', createdAt: 1 });
-    const second = deduction({ userId: 'ann', createdAt: 2 });
-    const holder = deduction({ userId: 'bob', createdAt: 3 });
+    const first = deduction({ owner: 'ann', createdAt: 1 });
+    const second = deduction({ owner: 'ann', createdAt: 2 });
+    const holder = deduction({ owner: 'bob', createdAt: 3 });
 
     const result = allocateBatch([first, second, holder], 10, new Map([['bob', 1]]), 1);
 
@@ -49,10 +49,10 @@ describe('allocateBatch', () => {
         fc.nat(60),
         fc.integer({ min: 1, max: 4 }),
         (requests, available, limit) => {
-          const pending = requests.map((r) => deduction({ userId: `u${r.user}`, quantity: r.quantity, createdAt: r.at }));
+          const pending = requests.map((r) => deduction({ owner: `u${r.user}`, quantity: r.quantity, createdAt: r.at }));
           const result = allocateBatch(pending, available, new Map(), limit);
           const perUser = new Map<string, number>();
-          for (const d of result.succeeded) perUser.set(d.userId, (perUser.get(d.userId) ?? 0) + d.quantity);
+          for (const d of result.succeeded) perUser.set(d.owner, (perUser.get(d.owner) ?? 0) + d.quantity);
           expect(result.units).toBeLessThanOrEqual(available);
           expect([...perUser.values()].every((u) => u <= limit)).toBe(true);
           expect(result.succeeded.length + result.rejected.length).toBe(pending.length);

@@ -39,21 +39,21 @@ describe('processDeductionBatch', () => {
 
 describe('chunks', () => {
   it('keeps every transaction within the action limit: stock + one per request + one per user', () => {
-    const many = Array.from({ length: 120 }, (_, i) => deduction({ userId: `u${i % 50}` }));
+    const many = Array.from({ length: 120 }, (_, i) => deduction({ owner: `u${i % 50}` }));
 
     const result = chunks(many, 100);
 
-    for (const c of result) expect(1 + c.deductions.length + c.unitsByUser.size).toBeLessThanOrEqual(100);
+    for (const c of result) expect(1 + c.deductions.length + c.unitsByOwner.size).toBeLessThanOrEqual(100);
     expect(result.flatMap((c) => c.deductions)).toEqual(many);
   });
 
   it('sums a user’s units within a chunk into one limit-marker update', () => {
-    const a = deduction({ userId: 'ann', quantity: 1 });
-    const b = deduction({ userId: 'ann', quantity: 2 });
+    const a = deduction({ owner: 'ann', quantity: 1 });
+    const b = deduction({ owner: 'ann', quantity: 2 });
 
     const [chunk] = chunks([a, b], 100);
 
-    expect(chunk?.unitsByUser).toEqual(new Map([['ann', 3]]));
+    expect(chunk?.unitsByOwner).toEqual(new Map([['ann', 3]]));
     expect(chunk?.units).toBe(3);
   });
 });

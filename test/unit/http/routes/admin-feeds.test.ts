@@ -6,6 +6,7 @@ import { apiHandler } from '../../../../lambdas/http/api-handler.js';
 import { adminFeedRoutes } from '../../../../lambdas/http/routes/admin-feeds.js';
 import { apiEvent, lambdaContext } from '../../../helpers/events.js';
 import { feedWorld } from '../../../helpers/feeds.js';
+import { admin, buyer } from '../../../helpers/identity.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
@@ -24,10 +25,23 @@ describe('admin feed routes', () => {
       logger,
     );
   });
-  const call = async (method: string, resource: string, body?: unknown) => {
-    const res = await handler(apiEvent({ method, resource, pathParameters: { feedId: 'picks' }, body }), lambdaContext());
+  const call = async (method: string, resource: string, body?: unknown, claims: Record<string, string> | null = admin()) => {
+    const res = await handler(
+      apiEvent({ method, resource, pathParameters: { feedId: 'picks' }, body, claims: claims ?? undefined }),
+      lambdaContext(),
+    );
     return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(res.body) };
   };
+
+  it('answers a buyer 403 FORBIDDEN and a request without a verified caller 401, changing nothing', async () => {
+    const publish = await call('POST', '/v1/admin/feeds/{feedId}/versions', { skus: ['SKU-001'] }, buyer());
+    const degrade = await call('PUT', '/v1/admin/feeds/{feedId}/degrade', { degraded: true }, null);
+
+    expect(publish).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(degrade).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+    expect(world.store.settings.get('picks')?.degraded).toBeUndefined();
+    expect(world.store.versions.size).toBe(0);
+  });
 
   it('publishes a version (201 with a Location pinned to it)', async () => {
     const res = await call('POST', '/v1/admin/feeds/{feedId}/versions', { skus: ['SKU-001', 'SKU-002'] });

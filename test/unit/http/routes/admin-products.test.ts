@@ -5,6 +5,7 @@ import { PreconditionFailedError } from '../../../../lambdas/domain/errors.js';
 import { apiHandler } from '../../../../lambdas/http/api-handler.js';
 import { adminProductRoutes } from '../../../../lambdas/http/routes/admin-products.js';
 import { apiEvent, lambdaContext } from '../../../helpers/events.js';
+import { admin, buyer } from '../../../helpers/identity.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
@@ -32,14 +33,34 @@ function recordingWriter() {
   return { writer, calls };
 }
 
-async function put(path: string, resource: string, body: unknown, headers: Record<string, string> = {}) {
+async function put(
+  path: string,
+  resource: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  claims: Record<string, string> | null = admin(),
+) {
   const { writer, calls } = recordingWriter();
   const handler = apiHandler(adminProductRoutes(writer), logger);
-  const res = await handler(apiEvent({ method: 'PUT', path, resource, pathParameters: { sku: 'SKU-1' }, body, headers }), lambdaContext());
+  const res = await handler(
+    apiEvent({ method: 'PUT', path, resource, pathParameters: { sku: 'SKU-1' }, body, headers, claims: claims ?? undefined }),
+    lambdaContext(),
+  );
   return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers, calls };
 }
 
 describe('admin product routes', () => {
+  it('answers a buyer 403 FORBIDDEN and a request without a verified caller 401, writing nothing', async () => {
+    for (const path of ['', '/price', '/stock']) {
+      const body = path === '/stock' ? { quantity: 1 } : path === '/price' ? { amount: 1, currency: 'USD' } : { name: 'x' };
+      const asBuyer = await put(`/v1/admin/products/SKU-1${path}`, `/v1/admin/products/{sku}${path}`, body, {}, buyer());
+      const anonymous = await put(`/v1/admin/products/SKU-1${path}`, `/v1/admin/products/{sku}${path}`, body, {}, null);
+
+      expect(asBuyer).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } }, calls: [] });
+      expect(anonymous).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } }, calls: [] });
+    }
+  });
+
   it('sets a price, defaulting original to amount, and returns the new version as ETag', async () => {
     const res = await put('/v1/admin/products/SKU-1/price', '/v1/admin/products/{sku}/price', { amount: 1299, currency: 'EUR' });
 

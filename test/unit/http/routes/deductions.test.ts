@@ -1,61 +1,109 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { deductionIdFor } from '../../../../lambdas/domain/deductions/id.js';
 import { apiHandler } from '../../../../lambdas/http/api-handler.js';
 import { deductionRoutes } from '../../../../lambdas/http/routes/deductions.js';
 import { ManualClock } from '../../../helpers/clock.js';
-import { MemoryAvailability, MemoryDeductions, MemoryQueue } from '../../../helpers/deductions.js';
+import { MemoryAvailability, MemoryDeductions, MemoryQueue, testIds } from '../../../helpers/deductions.js';
 import { apiEvent, lambdaContext } from '../../../helpers/events.js';
+import { buyer } from '../../../helpers/identity.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const ANN = 'sub-ann';
+const BOB = 'sub-bob';
 
 function api() {
   const ledger = new MemoryDeductions();
   const queue = new MemoryQueue();
   const availability = new MemoryAvailability().set('SKU-1', 5);
   const handler = apiHandler(
-    deductionRoutes({ store: ledger, ledger, queue, availability, clock: new ManualClock(), retryAfterSeconds: 1 }),
+    deductionRoutes({ ids: testIds, store: ledger, ledger, queue, availability, clock: new ManualClock(), retryAfterSeconds: 1 }),
     logger,
   );
-  const post = async (key: string | undefined, body: unknown = { sku: 'SKU-1', quantity: 1, userId: 'ann' }) => {
-    const res = await handler(
+  const answer = async (event: Parameters<typeof handler>[0]) => {
+    const res = await handler(event, lambdaContext());
+    return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(res.body) };
+  };
+  const post = (key: string | undefined, body: unknown = { quantity: 1 }, options: { sub?: string | null; sku?: string } = {}) =>
+    answer(
       apiEvent({
         method: 'POST',
-        resource: '/v1/deductions',
-        path: '/v1/deductions',
+        resource: '/v1/products/{sku}/deductions',
+        path: `/v1/products/${options.sku ?? 'SKU-1'}/deductions`,
+        pathParameters: { sku: options.sku ?? 'SKU-1' },
         headers: key ? { 'Idempotency-Key': key } : {},
         body,
+        claims: options.sub === null ? undefined : buyer(options.sub ?? ANN),
       }),
-      lambdaContext(),
     );
-    return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(res.body) };
-  };
-  const get = async (id: string) => {
-    const res = await handler(apiEvent({ resource: '/v1/deductions/{id}', pathParameters: { id } }), lambdaContext());
-    return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(res.body) };
-  };
-  return { ledger, queue, availability, post, get };
+  const get = (id: string, sub: string | null = ANN) =>
+    answer(apiEvent({ resource: '/v1/deductions/{id}', pathParameters: { id }, claims: sub === null ? undefined : buyer(sub) }));
+  const cancel = (id: string, sub: string | null = ANN) =>
+    answer(
+      apiEvent({
+        method: 'POST',
+        resource: '/v1/deductions/{id}/cancel',
+        pathParameters: { id },
+        claims: sub === null ? undefined : buyer(sub),
+      }),
+    );
+  return { ledger, queue, availability, post, get, cancel };
 }
 
-describe('POST /v1/deductions', () => {
-  it('answers 202 with the id, a Location to poll and Retry-After', async () => {
-    const { post } = api();
+describe('POST /v1/products/{sku}/deductions', () => {
+  it('answers 202 with the caller’s id, a Location to poll and Retry-After', async () => {
+    const { post, ledger } = api();
 
     const res = await post('key-00000001');
 
-    const id = deductionIdFor('key-00000001');
+    const id = testIds(ANN, 'key-00000001');
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id, status: 'QUEUED', statusUrl: `/v1/deductions/${id}` });
     expect(res.headers).toMatchObject({ location: `/v1/deductions/${id}`, 'retry-after': '1' });
+    expect(ledger.records.get(id)).toMatchObject({ sku: 'SKU-1', owner: ANN, quantity: 1 });
   });
 
-  it('requires an Idempotency-Key of 8–128 visible characters and a userId', async () => {
+  it('requires an Idempotency-Key of 8–128 visible characters and a quantity, naming what is wrong', async () => {
     const { post } = api();
 
-    expect((await post(undefined)).body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    expect((await post(undefined)).body.error.details[0].path).toBe('header.Idempotency-Key');
     expect((await post('short')).body.error.details[0].path).toBe('header.Idempotency-Key');
-    expect((await post('key-00000001', { sku: 'SKU-1', quantity: 1 })).body.error.details[0].path).toBe('body.userId');
-    expect((await post('key-00000001', { sku: 'SKU-1', quantity: 101, userId: 'a' })).status).toBe(400);
+    expect((await post('key-00000001', {})).body.error.details[0].path).toBe('body.quantity');
+    expect((await post('key-00000001', { quantity: 101 })).status).toBe(400);
+    expect((await post('key-00000001', { quantity: 1 }, { sku: 'no spaces' })).body.error.details[0].path).toBe('path.sku');
+  });
+
+  it('refuses a body naming a user (400 naming the field): the buyer is the token’s sub', async () => {
+    const { post, ledger } = api();
+
+    const res = await post('key-00000001', { quantity: 1, userId: 'mallory' });
+
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'Invalid body',
+      details: [{ path: 'body.userId', message: 'is not a field of this request' }],
+    });
+    expect(ledger.records.size).toBe(0);
+  });
+
+  it('answers 401 UNAUTHORIZED without a verified caller, recording nothing', async () => {
+    const { post, ledger, queue } = api();
+
+    const res = await post('key-00000001', { quantity: 1 }, { sub: null });
+
+    expect(res).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+    expect(ledger.records.size).toBe(0);
+    expect(queue.sent).toHaveLength(0);
+  });
+
+  it('keeps two buyers’ uses of one key apart: two requests, neither blocks the other', async () => {
+    const { post } = api();
+
+    const ann = await post('shared-key-0001', { quantity: 1 });
+    const bob = await post('shared-key-0001', { quantity: 2 }, { sub: BOB });
+
+    expect(ann).toMatchObject({ status: 202, body: { id: testIds(ANN, 'shared-key-0001') } });
+    expect(bob).toMatchObject({ status: 202, body: { id: testIds(BOB, 'shared-key-0001') } });
   });
 
   it('says the outcome is unknown, and how to learn it, when the send may have been delivered', async () => {
@@ -66,7 +114,7 @@ describe('POST /v1/deductions', () => {
     queue.fail = false;
     const retry = await post('key-00000001');
 
-    const id = deductionIdFor('key-00000001');
+    const id = testIds(ANN, 'key-00000001');
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body.error).toMatchObject({
@@ -94,20 +142,63 @@ describe('POST /v1/deductions', () => {
     availability.set('SKU-1', 0);
 
     expect((await post('key-00000001')).body.error.code).toBe('SOLD_OUT');
-    expect((await post('key-00000002', { sku: 'NOPE', quantity: 1, userId: 'a' })).status).toBe(404);
+    expect((await post('key-00000002', { quantity: 1 }, { sku: 'NOPE' })).status).toBe(404);
     expect(ledger.records.size).toBe(0);
   });
 });
 
 describe('GET /v1/deductions/{id}', () => {
-  it('answers the record, with Retry-After while it is QUEUED, and 404 or 400 otherwise', async () => {
+  it('answers its owner with the record, Retry-After while QUEUED, and nothing about the buyer', async () => {
     const { post, get } = api();
     const { body } = await post('key-00000001');
 
     const found = await get(body.id);
 
-    expect(found).toMatchObject({ status: 200, body: { id: body.id, status: 'QUEUED' }, headers: { 'retry-after': '1' } });
-    expect((await get(deductionIdFor('other-key'))).status).toBe(404);
+    expect(found).toMatchObject({ status: 200, body: { id: body.id, sku: 'SKU-1', status: 'QUEUED' }, headers: { 'retry-after': '1' } });
+    expect(Object.keys(found.body).sort()).toEqual(['createdAt', 'id', 'quantity', 'sku', 'status']);
+    expect(JSON.stringify(found.body)).not.toContain(ANN);
+  });
+
+  it('answers another buyer exactly as an unknown id: 404 DEDUCTION_NOT_FOUND, the same body shape', async () => {
+    const { post, get } = api();
+    const { body } = await post('key-00000001');
+    const unknown = testIds(ANN, 'never-used-key');
+
+    const foreign = await get(body.id, 'sub-mallory');
+    const missing = await get(unknown, 'sub-mallory');
+
+    expect(foreign.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect(foreign.body).toEqual({
+      error: { code: 'DEDUCTION_NOT_FOUND', message: `No deduction ${body.id}` },
+      requestId: expect.any(String),
+    });
+    expect(missing.body.error).toEqual({ code: 'DEDUCTION_NOT_FOUND', message: `No deduction ${unknown}` });
+    expect(foreign.headers).toEqual(missing.headers);
+  });
+
+  it('answers 400 for what is not an id and 401 without a caller', async () => {
+    const { get, post } = api();
+    const { body } = await post('key-00000001');
+
     expect((await get('nope')).body.error.details[0].path).toBe('path.id');
+    expect((await get(body.id, null)).status).toBe(401);
+  });
+});
+
+describe('POST /v1/deductions/{id}/cancel', () => {
+  it('cancels only the caller’s own deduction; another buyer gets 404 and changes nothing', async () => {
+    const { post, cancel, ledger } = api();
+    ledger.setStock('SKU-1', 5);
+    const { body } = await post('key-00000001');
+    const record = ledger.records.get(body.id);
+    if (record) record.status = 'SUCCEEDED';
+
+    const foreign = await cancel(body.id, 'sub-mallory');
+    const own = await cancel(body.id);
+
+    expect(foreign).toMatchObject({ status: 404, body: { error: { code: 'DEDUCTION_NOT_FOUND', message: `No deduction ${body.id}` } } });
+    expect(own).toMatchObject({ status: 200, body: { id: body.id, status: 'CANCELLED' } });
+    expect(ledger.stock.get('SKU-1')?.quantity).toBe(6);
   });
 });

@@ -38,7 +38,7 @@ describe('proxyEvent', () => {
         path: '/live/v1/feeds/picks',
         requestId: 'r-1',
         resourcePath: '/v1/feeds/{feedId}',
-        identity: { apiKey: 'k', sourceIp: '127.0.0.1' },
+        identity: { apiKey: null, sourceIp: '127.0.0.1' },
       },
     });
   });
@@ -46,8 +46,8 @@ describe('proxyEvent', () => {
   it('sends null, as API Gateway does, where there is no query, path parameter or body', () => {
     const event = proxyEvent({
       method: 'POST',
-      resource: '/v1/deductions',
-      path: '/v1/deductions',
+      resource: '/v1/products/{sku}/deductions',
+      path: '/v1/products/SKU-1/deductions',
       headers: { 'content-type': 'text/plain' },
     });
 
@@ -56,6 +56,18 @@ describe('proxyEvent', () => {
     expect(event.pathParameters).toBeNull();
     expect(event.body).toBeNull();
     expect(event.requestContext.identity.apiKey).toBeNull();
+    expect(event.requestContext.authorizer).toBeUndefined();
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('passes an authorizer’s claims in requestContext.authorizer.claims, as API Gateway does', () => {
+    const event = proxyEvent({
+      method: 'GET',
+      resource: '/v1/deductions/{id}',
+      path: '/v1/deductions/d_1',
+      authorizerClaims: { sub: 'sub-ann', 'cognito:groups': 'admins,buyers' },
+    });
+
+    expect(event.requestContext.authorizer).toEqual({ claims: { sub: 'sub-ann', 'cognito:groups': 'admins,buyers' } });
   });
 });

@@ -7,7 +7,6 @@ const route = (method: string, resourcePath: string): Route => ({
   resourcePath,
   segments: resourcePath.split('/').filter(Boolean),
   functionLogicalId: `${method}${resourcePath}`,
-  apiKeyRequired: false,
   requiredHeaders: [],
 });
 

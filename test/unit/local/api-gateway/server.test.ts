@@ -3,26 +3,31 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GATEWAY_ERRORS } from '../../../../lib/gateway-responses.js';
 import { MAX_PAYLOAD_BYTES, type RunningApi, startApiGateway } from '../../../../lib/local/api-gateway/server.js';
+import { LocalIdentity } from '../../../../lib/local/identity/local-identity.js';
 import { FunctionTimeoutError } from '../../../../lib/local/lambda-host.js';
 import type { ApiDescription, Route } from '../../../../lib/local/stack-description.js';
 import { PortInUseError } from '../../../../lib/local/tcp-ports.js';
 import { call } from '../../../helpers/http.js';
+import { fixturePool } from '../fixtures.js';
 
 const route = (method: string, resourcePath: string, extra: Partial<Route> = {}): Route => ({
   method,
   resourcePath,
   segments: resourcePath.split('/').filter(Boolean),
   functionLogicalId: 'Fn',
-  apiKeyRequired: false,
   requiredHeaders: [],
   ...extra,
 });
 
+const pool = fixturePool();
+const authorizer = { logicalId: 'Authorizer', userPoolLogicalIds: ['Users'], header: 'Authorization' };
+
 const api = (rateLimit = 1_000_000, burstLimit = 1_000_000): ApiDescription => ({
   routes: [
     route('GET', '/v1/products/{sku}'),
-    route('POST', '/v1/deductions', { requiredHeaders: ['Idempotency-Key'] }),
-    route('PUT', '/v1/admin/products/{sku}', { apiKeyRequired: true }),
+    route('POST', '/v1/products/{sku}/deductions', { requiredHeaders: ['Idempotency-Key'], authorizer }),
+    route('POST', '/v1/uploads', { requiredHeaders: ['Idempotency-Key'] }),
+    route('PUT', '/v1/admin/products/{sku}', { authorizer }),
   ],
   stage: { stageName: 'live', rateLimit, burstLimit },
 });
@@ -45,8 +50,15 @@ function fakeFunction() {
 describe('startApiGateway', () => {
   const fn = fakeFunction();
   let gateway: RunningApi;
+  let identity: LocalIdentity;
   beforeAll(async () => {
-    gateway = await startApiGateway(api(), fn, { port: 0, apiKey: 'the-key', integrationTimeoutMs: 300 });
+    identity = await LocalIdentity.create([pool]);
+    gateway = await startApiGateway(api(), fn, {
+      port: 0,
+      authorizers: identity,
+      integrationTimeoutMs: 300,
+      localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
+    });
   });
   afterAll(() => gateway.close());
   beforeEach(() => {
@@ -94,14 +106,20 @@ describe('startApiGateway', () => {
       'Missing Authentication Token',
     ],
     [
-      'an admin route without the API key',
-      () => call(`${gateway.url}/v1/admin/products/A`, { method: 'PUT', headers: { 'x-api-key': 'wrong' } }),
-      GATEWAY_ERRORS.invalidApiKey,
-      'Forbidden',
+      'a guarded route without a token',
+      () => call(`${gateway.url}/v1/admin/products/A`, { method: 'PUT' }),
+      GATEWAY_ERRORS.unauthorized,
+      'Unauthorized',
+    ],
+    [
+      'a guarded route without a token, before checking its required header',
+      () => call(`${gateway.url}/v1/products/A/deductions`, { method: 'POST', body: '{}' }),
+      GATEWAY_ERRORS.unauthorized,
+      'Unauthorized',
     ],
     [
       'a route without its required header',
-      () => call(`${gateway.url}/v1/deductions`, { method: 'POST', body: '{}' }),
+      () => call(`${gateway.url}/v1/uploads`, { method: 'POST', body: '{}' }),
       GATEWAY_ERRORS.badRequestParameters,
       'Missing required request parameters: [Idempotency-Key]',
     ],
@@ -117,6 +135,95 @@ describe('startApiGateway', () => {
       expect(fn.events).toEqual([]);
     },
   );
+
+  it('passes a verified ID token’s claims to the function as API Gateway does, raw or after Bearer', async () => {
+    const { idToken } = await identity.signIn({ username: 'alice', groups: ['admins'] });
+
+    const raw = await call(`${gateway.url}/v1/admin/products/A`, { method: 'PUT', headers: { authorization: idToken } });
+    const bearer = await call(`${gateway.url}/v1/admin/products/A`, { method: 'PUT', headers: { Authorization: `Bearer ${idToken}` } });
+
+    expect([raw.status, bearer.status]).toEqual([200, 200]);
+    const claims = fn.events[0]?.requestContext.authorizer?.claims as Record<string, string>;
+    expect(claims).toMatchObject({
+      sub: identity.issuer().subFor('alice'),
+      'cognito:username': 'alice',
+      'cognito:groups': 'admins',
+      token_use: 'id',
+      aud: pool.clients[0]?.clientId,
+      iss: `https://cognito-idp.us-east-1.amazonaws.com/${pool.name}`,
+      exp: expect.stringMatching(/^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/),
+    });
+    expect(Object.values(claims).every((v) => typeof v === 'string')).toBe(true);
+    expect(fn.events[1]?.requestContext.authorizer?.claims).toEqual(claims);
+  });
+
+  it('refuses every bad token 401 in the error shape, without invoking the function', async () => {
+    const issuer = identity.issuer();
+    const now = Math.floor(Date.now() / 1000);
+    const good = await identity.signIn({ username: 'bob' });
+    const [header, payload] = good.idToken.split('.');
+    const stranger = await LocalIdentity.create([{ ...pool, logicalId: 'Other' }]);
+    const idClaims = { sub: issuer.subFor('bob'), token_use: 'id', aud: pool.clients[0]?.clientId, iat: now, auth_time: now };
+    const bad: Array<[string, string | undefined, string]> = [
+      ['missing', undefined, 'Unauthorized'],
+      ['empty', '', 'Unauthorized'],
+      ['Bearer alone', 'Bearer ', 'Unauthorized'],
+      ['malformed', 'not-a-jwt', 'Unauthorized'],
+      [
+        'tampered payload',
+        `${header}.${Buffer.from(JSON.stringify({ ...idClaims, sub: 'someone-else' })).toString('base64url')}.${good.idToken.split('.')[2]}`,
+        'Unauthorized',
+      ],
+      ['unsigned', `${header}.${payload}.`, 'Unauthorized'],
+      ['expired', await issuer.sign({ ...idClaims, iat: now - 7200, exp: now - 3600 }), 'The incoming token has expired'],
+      ['another client', await issuer.sign({ ...idClaims, aud: 'someotherclient00000000000', exp: now + 600 }), 'Unauthorized'],
+      ['signed by another pool’s key', (await stranger.signIn({ username: 'bob' })).idToken, 'Unauthorized'],
+      ['an access token', good.accessToken, 'Unauthorized'],
+    ];
+
+    for (const [name, token, message] of bad) {
+      const res = await call(`${gateway.url}/v1/admin/products/A`, {
+        method: 'PUT',
+        headers: token === undefined ? {} : { authorization: token },
+      });
+      expect([name, res.status, res.body]).toEqual([
+        name,
+        401,
+        { error: { code: 'UNAUTHORIZED', message }, requestId: res.headers.get('x-amzn-requestid') },
+      ]);
+    }
+    expect(fn.events).toEqual([]);
+  });
+
+  it('mints tokens on POST /_local/tokens and refuses an unknown group, client or field 400', async () => {
+    const ok = await call(`${gateway.url}/_local/tokens`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'carol', groups: ['admins'] }),
+    });
+    const group = await call(`${gateway.url}/_local/tokens`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'carol', groups: ['root'] }),
+    });
+    const client = await call(`${gateway.url}/_local/tokens`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'carol', clientId: 'x' }),
+    });
+    const extra = await call(`${gateway.url}/_local/tokens`, { method: 'POST', body: JSON.stringify({ username: 'carol', sub: 'x' }) });
+
+    expect(ok).toMatchObject({ status: 200, body: { idToken: expect.any(String), accessToken: expect.any(String), expiresIn: 3600 } });
+    expect(identity.authorize(api().routes[3] as Route, ok.body.idToken)).toMatchObject({
+      ok: true,
+      claims: { 'cognito:groups': 'admins' },
+    });
+    expect(group.body.error.details[0].path).toBe('body.groups');
+    expect(client.body.error.details[0].path).toBe('body.clientId');
+    expect(extra.body.error.details[0]).toEqual({ path: 'body.sub', message: 'is not a field of this request' });
+    expect([group.status, client.status, extra.status]).toEqual([400, 400, 400]);
+  });
+
+  it('refuses to serve a template with guarded routes and no authorizers', async () => {
+    await expect(startApiGateway(api(), fn, { port: 0 })).rejects.toThrow(/need an authorizer/);
+  });
 
   it('answers 502 when the function fails, times out or answers something that is not a proxy result', async () => {
     const answers = [
@@ -152,14 +259,14 @@ describe('startApiGateway', () => {
   it('passes a body of exactly 10 MB to the function', async () => {
     const body = 'a'.repeat(MAX_PAYLOAD_BYTES);
 
-    const res = await call(`${gateway.url}/v1/deductions`, { method: 'POST', headers: { 'idempotency-key': 'k' }, body });
+    const res = await call(`${gateway.url}/v1/uploads`, { method: 'POST', headers: { 'idempotency-key': 'k' }, body });
 
     expect(res.status).toBe(200);
     expect(fn.events[0]?.body).toHaveLength(MAX_PAYLOAD_BYTES);
   });
 
   it('answers 413 REQUEST_TOO_LARGE to a declared body over 10 MB, without invoking the function', async () => {
-    const res = await call(`${gateway.url}/v1/deductions`, {
+    const res = await call(`${gateway.url}/v1/uploads`, {
       method: 'POST',
       headers: { 'idempotency-key': 'k' },
       body: 'a'.repeat(MAX_PAYLOAD_BYTES + 1),
@@ -171,7 +278,7 @@ describe('startApiGateway', () => {
   });
 
   it('answers 413 to a streamed body as soon as it passes 10 MB, before the client has finished sending', async () => {
-    const target = new URL(`${gateway.url}/v1/deductions`);
+    const target = new URL(`${gateway.url}/v1/uploads`);
     const chunk = Buffer.alloc(1024 * 1024, 'a');
     const outcome = await new Promise<{ status: number; sentBytes: number }>((resolve, reject) => {
       let sentBytes = 0;
@@ -201,7 +308,7 @@ describe('startApiGateway', () => {
   });
 
   it('reports a busy port as PortInUseError', async () => {
-    const failure = await startApiGateway(api(), fn, { port: gateway.port, apiKey: 'k' }).catch((e: unknown) => e);
+    const failure = await startApiGateway(api(), fn, { port: gateway.port, authorizers: identity }).catch((e: unknown) => e);
 
     expect(failure).toBeInstanceOf(PortInUseError);
     expect((failure as PortInUseError).port).toBe(gateway.port);
@@ -211,7 +318,7 @@ describe('startApiGateway', () => {
 describe('startApiGateway stage throttling', () => {
   it('answers 429 THROTTLED with Retry-After once the burst is spent', async () => {
     const fn = fakeFunction();
-    const gateway = await startApiGateway(api(0.001, 2), fn, { port: 0, apiKey: 'k' });
+    const gateway = await startApiGateway(api(0.001, 2), fn, { port: 0, authorizers: await LocalIdentity.create([pool]) });
     try {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push(await call(`${gateway.url}/v1/products/A`));
