@@ -161,7 +161,7 @@ export function project(rate: number, inputs: CostInputs, consumerConcurrency: n
   const flagReadUnits = ingestConcurrency * 0.5;
   const decisionsPerSecond = decisionRate(inputs, consumerConcurrency, inputs.consumer.batchSize);
   const crestLimits: string[] = [];
-  if (rate > QUOTAS.apiGatewayAccountRps) crestLimits.push(`API Gateway account rate (${formatNumber(QUOTAS.apiGatewayAccountRps)}/s)`);
+  if (rate >= QUOTAS.apiGatewayAccountRps) crestLimits.push(`API Gateway account rate (${formatNumber(QUOTAS.apiGatewayAccountRps)}/s)`);
   if (ingestConcurrency + consumerConcurrency > QUOTAS.lambdaAccountConcurrency)
     crestLimits.push(
       `Lambda account concurrency (${formatNumber(ingestConcurrency + consumerConcurrency)} > ${formatNumber(QUOTAS.lambdaAccountConcurrency)})`,
@@ -171,7 +171,7 @@ export function project(rate: number, inputs: CostInputs, consumerConcurrency: n
       `hot partition reads of the sold-out flag (${formatNumber(flagReadUnits)} > ${formatNumber(QUOTAS.partitionReadUnits)} RRU/s)`,
     );
   const naiveLimits = [`hot partition writes (${formatNumber(rate)} > ${formatNumber(QUOTAS.partitionWriteUnits)} WRU/s)`];
-  if (rate > QUOTAS.apiGatewayAccountRps) naiveLimits.push(`API Gateway account rate (${formatNumber(QUOTAS.apiGatewayAccountRps)}/s)`);
+  if (rate >= QUOTAS.apiGatewayAccountRps) naiveLimits.push(`API Gateway account rate (${formatNumber(QUOTAS.apiGatewayAccountRps)}/s)`);
   return {
     attemptsPerSecond: rate,
     crest: {
