@@ -36,7 +36,7 @@ try {
   const snap = await snapshot(url);
   const bare = await bareServer(snap.status, snap.headers, snap.body);
   console.log(`[bench] HTTP: ${SECONDS}s each, ${CONNECTIONS} connections, load generator in its own process`);
-  await load(url, { seconds: 3, connections: CONNECTIONS }); // warm-up (JIT)
+  await load(url, { seconds: 6, connections: CONNECTIONS }); // warm-up (JIT: the gateway, host and handler take a few seconds)
   await load(bare.url, { seconds: 2, connections: CONNECTIONS });
   // Each server's own CPU (this process hosts both, one at a time) beside its throughput.
   const measure = async (target: string, name: string) => {
