@@ -15,7 +15,6 @@ import { defaultProductDetailOptions, ProductDetailService } from '../lambdas/do
 import type { Price, ProductInfo, Stock } from '../lambdas/domain/product/types.js';
 import { proxyEvent } from '../lib/local/api-gateway/proxy-event.js';
 import { DEMO_SKU } from '../lib/local/demo-data.js';
-import { LOCAL_ACCOUNT } from '../lib/local/template.js';
 import { functionFootprints } from './lib/functions.js';
 import { bareServer, type HttpResult, load, snapshot } from './lib/http.js';
 import { percentile, round, verdict, writeReport } from './lib/report.js';
@@ -104,16 +103,9 @@ try {
   const concurrentP50 = percentile(concurrent, 50);
 
   // 4. Bundle size and init time
-  // Every function's required configuration (they fail fast at import without it).
-  const footprints = await functionFootprints({
-    AWS_REGION: 'us-east-1',
-    CATALOG_TABLE: 'bench',
-    DEDUCTIONS_TABLE: 'bench',
-    DEDUCTIONS_QUEUE_URL: `http://127.0.0.1:1/${LOCAL_ACCOUNT}/bench`,
-    FEEDS_TABLE: 'bench',
-    FEEDS_BUCKET: 'bench',
-    FEEDS_STATIC_BASE_URL: 'http://127.0.0.1:1/bench',
-  });
+  // Every function's configuration as the runtime resolved it (they fail fast at import without
+  // it; deductions-api reads its id secret from the runtime's local Secrets Manager at init).
+  const footprints = await functionFootprints(Object.assign({ AWS_REGION: 'us-east-1' }, ...runtime.host.all().map((f) => f.environment)));
   const reader = footprints.find((f) => f.name === 'product-read');
 
   await writeReport(
