@@ -24,7 +24,9 @@ process.once('message', (spec: LoadSpec) => {
         process.send?.({ error: error.message }, () => process.exit(1));
         return;
       }
-      const timeline = perSecond(samples).map((s) => ({ t: s.t, requests: s.count, p50Ms: s.p50, p99Ms: s.p99 }));
+      const timeline = perSecond(samples)
+        .filter((s) => s.t <= spec.seconds)
+        .map((s) => ({ t: s.t, requests: s.count, p50Ms: s.p50, p99Ms: s.p99 }));
       process.send?.(
         {
           requestsPerSec: result.requests.average,
