@@ -106,7 +106,7 @@ try {
     await new Promise((r) => setTimeout(r, 250));
   }
   const drainMs = performance.now() - t0;
-  const succeeded = records.filter((r) => r?.status === 'SUCCEEDED');
+  const succeeded = records.filter((r) => r?.status === 'HELD');
   const oursStock = await catalog.getStock('BENCH-CREST');
   const soldUnits = succeeded.reduce((s, r) => s + (r?.quantity ?? 0), 0);
   const oursWritesCommitted = (oursStock?.version ?? 1) - 1;

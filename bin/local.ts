@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole stack on this machine, no AWS account and no Docker.
  *
- *   PORT=3000  DYNAMODB_PORT=0  FAUXQS_PORT=0  npm start
+ *   PORT=3000  DYNAMODB_PORT=0  FAUXQS_PORT=0  HOLD_SECONDS=600  npm start
  *
+ * HOLD_SECONDS is the hold window (context holdSeconds, 30–3600): HOLD_SECONDS=30 shows a hold
+ * expire within a demo.
  * The port opens, and the banner prints, only once every route answers as documented. Ctrl-C,
  * SIGTERM, SIGHUP or the parent process going away stop everything this started.
  */
@@ -26,9 +28,12 @@ const int = (name: string, fallback: number) => {
 };
 
 const port = int('PORT', 3000);
+// Passed as context, as `-c holdSeconds=…` would be: lib/context.ts validates it at synthesis.
+const holdSeconds = process.env.HOLD_SECONDS ? { holdSeconds: process.env.HOLD_SECONDS } : {};
 const abort = new AbortController();
 const starting: Promise<LocalRuntime> = startLocalRuntime({
   port,
+  context: holdSeconds,
   dynamoPort: int('DYNAMODB_PORT', 0),
   messagingPort: int('FAUXQS_PORT', 0),
   log: (line) => console.log(`[crest] ${line}`),
@@ -89,12 +94,14 @@ try {
       `  curl ${url}/v1/products/${DEMO_SKU}`,
       `  curl '${url}/v1/feeds/${DEMO_FEED}?page=1'`,
       '',
-      '  # Buy as alice: a token, a deduction, its status (poll until SUCCEEDED or REJECTED), a cancel',
+      `  # Buy as alice: a token, a deduction, its status (poll until HELD or REJECTED), then confirm it within ${runtime.holdSeconds} s (or cancel)`,
       `  TOKEN=$(curl -s -X POST ${url}/_local/tokens -d '{"username":"alice"}' | ${field('idToken')})`,
       `  ID=$(curl -s -X POST ${url}/v1/products/${FLASH_SKU}/deductions -H "Authorization: $TOKEN" \\`,
       `       -H 'Idempotency-Key: 6f1c2a9e-demo-0001' -H 'content-type: application/json' -d '{"quantity":1}' | ${field('id')})`,
       `  curl ${url}/v1/deductions/$ID -H "Authorization: $TOKEN"`,
+      `  curl -X POST ${url}/v1/deductions/$ID/confirm -H "Authorization: $TOKEN"`,
       `  curl -X POST ${url}/v1/deductions/$ID/cancel -H "Authorization: $TOKEN"`,
+      `  curl '${url}/_local/events?type=Deduction'   # every transition, newest first`,
       '',
       '  # An admin call: a token in the admins group',
       `  ADMIN=$(curl -s -X POST ${url}/_local/tokens -d '{"username":"ops","groups":["admins"]}' | ${field('idToken')})`,
@@ -106,6 +113,7 @@ try {
       `  DynamoDB:      ${runtime.endpoints.dynamodb}`,
       `  SQS/S3:        ${runtime.endpoints.sqs}`,
       `  throttling:    ${runtime.api.stage.rateLimit} req/s, burst ${runtime.api.stage.burstLimit}`,
+      `  holds:         ${runtime.holdSeconds} s (HOLD_SECONDS), then EXPIRED and back in stock`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

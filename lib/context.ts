@@ -28,6 +28,8 @@ export interface CrestSettings {
   deductionTimeoutSeconds: number;
   deductionMaxReceiveCount: number;
   perUserLimit: number;
+  /** How long a won deduction is HELD for its buyer to confirm before it expires (s). */
+  holdSeconds: number;
   /** Requests per minute one Authorization header may send to the buy route (WAF, AWS only). */
   buyerRateLimit: number;
   feedPageSize: number;
@@ -61,6 +63,11 @@ export function readSettings(node: Node): CrestSettings {
     }),
     deductionMaxReceiveCount: int('deductionMaxReceiveCount', ctx('deductionMaxReceiveCount'), 5, { min: 1, max: 1000 }),
     perUserLimit: int('perUserLimit', ctx('perUserLimit'), 1, { min: 1 }),
+    holdSeconds: int('holdSeconds', ctx('holdSeconds'), 600, {
+      min: 30,
+      max: 3600,
+      why: 'a hold shorter than 30 s leaves a buyer no time to pay; one longer than an hour keeps units from the sale',
+    }),
     buyerRateLimit: int('buyerRateLimit', ctx('buyerRateLimit'), 60, {
       min: 10,
       max: 2_000_000_000,

@@ -6,6 +6,7 @@ import { CatalogAdmin } from './constructs/catalog-admin.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
+import { DeductionHolds } from './constructs/deduction-holds.js';
 import { ProductReads } from './constructs/product-reads.js';
 import { StockDeductions } from './constructs/stock-deductions.js';
 import { TodaysPicks } from './constructs/todays-picks.js';
@@ -60,12 +61,16 @@ export class CrestStack extends Stack {
       timeoutSeconds: settings.deductionTimeoutSeconds,
       maxReceiveCount: settings.deductionMaxReceiveCount,
       perUserLimit: settings.perUserLimit,
+      holdSeconds: settings.holdSeconds,
     });
+    const holds = new DeductionHolds(this, 'DeductionHolds', { deductions: deductions.table, catalog });
 
     new CfnOutput(this, 'ApiUrl', { value: api.restApi.url });
     new CfnOutput(this, 'CatalogTableName', { value: catalog.tableName });
     new CfnOutput(this, 'DeductionsDlqUrl', { value: deductions.deadLetters.queueUrl });
     new CfnOutput(this, 'CatalogStreamFailuresUrl', { value: invalidation.failures.queueUrl });
+    new CfnOutput(this, 'DeductionEventBusName', { value: holds.bus.eventBusName });
+    new CfnOutput(this, 'DeductionEventBusArn', { value: holds.bus.eventBusArn });
     new CfnOutput(this, 'FeedsStaticBaseUrl', { value: picks.staticBaseUrl });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'MobileClientId', { value: identity.mobileClient.userPoolClientId });

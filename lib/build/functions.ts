@@ -12,6 +12,8 @@ export const FUNCTIONS = [
   'product-read',
   'deductions-api',
   'deduction-consumer',
+  'deduction-events',
+  'hold-expiry',
   'admin-api',
   'catalog-stream',
   'feed-read',

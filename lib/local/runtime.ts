@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type RunningApi, startApiGateway } from './api-gateway/server.js';
 import { type AwsJsonEndpoint, startAwsJsonEndpoint } from './aws-json/endpoint.js';
+import { eventBridgeService, LocalEventLog } from './aws-json/eventbridge.js';
 import { secretsManagerService } from './aws-json/secrets-manager.js';
 import { DEMO_FEED, DEMO_PUBLISHER, demoCatalog, flashSaleProduct, seedCatalog, seedDemoFeed } from './demo-data.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
@@ -61,8 +62,12 @@ export interface LocalRuntime {
    * `Authorization` header of a buyer or admin route carries.
    */
   token(username: string, groups?: readonly string[]): Promise<string>;
-  /** The endpoint serving the services emulated in-process (Secrets Manager). */
+  /** The endpoint serving the services emulated in-process (Secrets Manager, EventBridge). */
   awsJsonEndpoint: string;
+  /** What the functions put on the template's event buses (GET /_local/events serves it). */
+  events: LocalEventLog;
+  /** The hold window the template gives the deduction consumer (context holdSeconds, `HOLD_SECONDS`). */
+  holdSeconds: number;
   stack: StackDescription;
   provisioned: ProvisionedResources;
   host: LambdaHost;
@@ -129,11 +134,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const endpoints: LocalEndpoints = { dynamodb: dynamoEndpoint, sqs: messaging.endpoint, s3: messaging.endpoint };
     const stack = describeStack(assembly.template, { stackName: assembly.stackName, namePrefix: options.namePrefix });
     const clients = localClients(endpoints);
+    const events = new LocalEventLog(log);
+    stops.push(async () => events.close());
     step('provisioning tables, queues and buckets from the template…');
     const [provisioned, identity, awsJson] = await settledAll([
       provision(stack, clients),
       LocalIdentity.create(stack.userPools),
-      startAwsJsonEndpoint([secretsManagerService(stack.secrets)]).then((endpoint) => {
+      startAwsJsonEndpoint([secretsManagerService(stack.secrets), eventBridgeService(stack.eventBuses, events)]).then((endpoint) => {
         stops.push(endpoint.close);
         return endpoint;
       }),
@@ -211,6 +218,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       host: API_HOST,
       authorizers: identity,
       localStatus: status,
+      localEvents: (query) => events.serve(query),
       localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
     });
     stops.push(api.close);
@@ -223,6 +231,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       identity,
       token: async (username, groups = []) => (await identity.signIn({ username, groups: [...groups] })).idToken,
       awsJsonEndpoint: awsJson.url,
+      events,
+      holdSeconds: Number(stack.functions.find((f) => f.environment.HOLD_SECONDS !== undefined)?.environment.HOLD_SECONDS ?? 0),
       stack,
       provisioned,
       host,
@@ -274,4 +284,5 @@ function configureProcessEnv(endpoints: LocalEndpoints, awsJson: AwsJsonEndpoint
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJson.url;
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = awsJson.url;
 }

@@ -16,6 +16,8 @@ export interface StackDescription {
   readonly userPools: readonly UserPoolDescription[];
   /** Secrets Manager secrets (the local endpoint serves a value per run). */
   readonly secrets: readonly SecretDescription[];
+  /** EventBridge buses (the local endpoint records what is put on them). */
+  readonly eventBuses: readonly EventBusDescription[];
   /** Crest's functions (CDK's own helper functions have no bundle of ours and are not hosted). */
   readonly functions: readonly FunctionDescription[];
   readonly api: ApiDescription;
@@ -80,6 +82,9 @@ export interface SecretDescription extends ResourceIdentity {
     readonly generateStringKey?: string;
   };
 }
+
+/** An EventBridge bus: `name` is its bus name here (what `Ref` and `Name` give). */
+export type EventBusDescription = ResourceIdentity;
 
 export interface FunctionDescription extends ResourceIdentity {
   /** Bundle file (without .mjs) and export, from `Handler: file.export`. */
@@ -253,6 +258,7 @@ export function describeStack(template: CfnTemplate, options: DescribeOptions): 
     buckets: ofType('AWS::S3::Bucket').map(([id, r]) => identity(id, r)),
     userPools,
     secrets: ofType('AWS::SecretsManager::Secret').map(([id, r]) => describeSecret(identity(id, r), r.Properties ?? {})),
+    eventBuses: ofType('AWS::Events::EventBus').map(([id, r]) => identity(id, r)),
     functions,
     api: {
       routes: describeRoutes(template, (v) => functionId(v, 'An API method')),
@@ -290,6 +296,7 @@ export function stackIntrinsics(
     ['AWS::Lambda::Function', stack.functions],
     ['AWS::Cognito::UserPool', stack.userPools],
     ['AWS::SecretsManager::Secret', stack.secrets],
+    ['AWS::Events::EventBus', stack.eventBuses],
   ] as const) {
     for (const identity of list) all.set(identity.logicalId, { type, identity });
   }
@@ -309,6 +316,7 @@ export function stackIntrinsics(
       if (type === 'AWS::S3::Bucket' && attribute === 'RegionalDomainName') return `${identity.name}.s3.localhost`;
       // A secret's Ref is its ARN (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html).
       if (type === 'AWS::SecretsManager::Secret' && attribute === 'Ref') return identity.arn;
+      if (type === 'AWS::Events::EventBus' && attribute === 'Name') return identity.name;
       if (attribute === 'Ref') return identity.name;
       throw new Error(`Local runtime cannot resolve Fn::GetAtt ${logicalId}.${attribute}`);
     },
@@ -354,6 +362,8 @@ function localArn(type: string, name: string): string {
       return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
     case 'AWS::Events::Rule':
       return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`;
+    case 'AWS::Events::EventBus':
+      return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
     case 'AWS::Cognito::UserPool':
       return `arn:aws:cognito-idp:${LOCAL_REGION}:${LOCAL_ACCOUNT}:userpool/${name}`;
     case 'AWS::SecretsManager::Secret':

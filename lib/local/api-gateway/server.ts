@@ -34,6 +34,8 @@ export interface ApiGatewayOptions {
   authorizers?: Authorizers;
   /** Serves GET /_local/status (local only: queue depths, concurrency). */
   localStatus?: () => Promise<unknown>;
+  /** Serves GET /_local/events (local only: what was put on the event buses, newest first). */
+  localEvents?: (query: URLSearchParams) => unknown;
   /** Serves POST /_local/tokens (local only: a token for a username, see LocalIdentity). */
   localTokens?: (body: string | null, requestId: string) => Promise<APIGatewayProxyResult>;
   /** For tests: a smaller payload limit or integration timeout. */
@@ -109,6 +111,14 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     const method = req.method ?? 'GET';
     if (options.localStatus && method === 'GET' && path === '/_local/status') {
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(await options.localStatus()) };
+    }
+    if (options.localEvents && method === 'GET' && path === '/_local/events') {
+      const events = options.localEvents(new URLSearchParams(query));
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        body: JSON.stringify(events),
+      };
     }
     if (options.localTokens && method === 'POST' && path === '/_local/tokens') return options.localTokens(body, requestId);
     if (!bucket.take()) return gatewayError(GATEWAY_ERRORS.throttled, requestId, 'Too Many Requests');
