@@ -47,4 +47,13 @@ describe('readSettings', () => {
     expect(() => settings({ apiThrottleRate: -1 })).toThrow(/apiThrottleRate must be a positive number/);
     expect(() => settings({ buyerRateLimit: 9 })).toThrow(/buyerRateLimit must be an integer from 10 .*WAF/);
   });
+
+  it('holds won deductions 600 s by default, and takes 30 to 3600 s (as a string too, as HOLD_SECONDS passes it)', () => {
+    expect(settings({}).holdSeconds).toBe(600);
+    expect(settings({ holdSeconds: '30' }).holdSeconds).toBe(30);
+    expect(settings({ holdSeconds: 3600 }).holdSeconds).toBe(3600);
+    expect(() => settings({ holdSeconds: 29 })).toThrow(/context holdSeconds must be an integer from 30 to 3600 .*got 29/);
+    expect(() => settings({ holdSeconds: 3601 })).toThrow(/holdSeconds/);
+    expect(() => settings({ holdSeconds: 'soon' })).toThrow(/holdSeconds/);
+  });
 });

@@ -66,6 +66,7 @@ describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => 
       'GET /v1/deductions/{id}',
       'POST /v1/admin/feeds/{feedId}/versions',
       'POST /v1/deductions/{id}/cancel',
+      'POST /v1/deductions/{id}/confirm',
       'POST /v1/products/{sku}/deductions',
       'PUT /v1/admin/feeds/{feedId}/degrade',
       'PUT /v1/admin/products/{sku}',
@@ -87,12 +88,13 @@ describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => 
     }
   });
 
-  it('retains both dead-letter queues, every table, the buckets, the user pool and the id secret when the stack is deleted', () => {
+  it('retains every dead-letter queue, every table, the buckets, the user pool and the id secret when the stack is deleted', () => {
     const retained = (type: string) =>
       Object.entries(template.findResources(type)).map(([id, r]) => [id, r.DeletionPolicy, r.UpdateReplacePolicy]);
     const queues = Object.entries(template.findResources('AWS::SQS::Queue'));
     const deadLetterQueues = queues.filter(([id]) => /DeadLetters|Failures/.test(id));
-    expect(deadLetterQueues).toHaveLength(2);
+    // Deductions, hold-expiry timers, the catalog stream's and the deductions stream's failures.
+    expect(deadLetterQueues).toHaveLength(4);
     for (const [id, queue] of deadLetterQueues)
       expect([id, queue.DeletionPolicy, queue.UpdateReplacePolicy]).toEqual([id, 'Retain', 'Retain']);
     for (const [id, deletion, replace] of [

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { AvailabilityView, DeductionQueue, DeductionStore, StockLedger } from '../../../lambdas/domain/deductions/ports.js';
-import type { DeductionMessage } from '../../../lambdas/domain/deductions/types.js';
+import type {
+  AvailabilityView,
+  DeductionEvents,
+  DeductionQueue,
+  DeductionStore,
+  DeductionTransition,
+  HoldTimers,
+  StockLedger,
+} from '../../../lambdas/domain/deductions/ports.js';
+import type { DeductionMessage, HoldExpiryMessage } from '../../../lambdas/domain/deductions/types.js';
 import { chunkOf, deduction } from '../deductions.js';
 
 export interface DeductionsWorld {
@@ -292,6 +300,69 @@ export function deductionQueueContract(name: string, make: () => Promise<QueueWo
       for (const m of messages) await queue.enqueue(m);
 
       expect((await received()).sort((a, b) => a.quantity - b.quantity)).toEqual(messages);
+    });
+  });
+}
+
+export interface TimersWorld {
+  timers: HoldTimers;
+  /** Every timer delivered so far (and not returned by an earlier call), waiting up to `forMs` for `count`. */
+  received(count: number, forMs?: number): Promise<HoldExpiryMessage[]>;
+}
+
+/** What every HoldTimers does. */
+export function holdTimersContract(name: string, make: () => Promise<TimersWorld>) {
+  describe(`${name} as HoldTimers`, () => {
+    it('schedules every timer whole, more than one batch holds, and reports none failed', async () => {
+      const { timers, received } = await make();
+      const sku = newSku();
+      const sent: HoldExpiryMessage[] = Array.from({ length: 23 }, (_, i) => ({ v: 1, id: deduction().id, sku, expiresAt: now + i }));
+
+      const failed = await timers.schedule(sent.map((message) => ({ message, delayMs: 0 })));
+
+      expect(failed).toEqual([]);
+      expect((await received(23)).sort((a, b) => a.expiresAt - b.expiresAt)).toEqual(sent);
+    });
+  });
+}
+
+export interface EventsWorld {
+  events: DeductionEvents;
+  /** Every event published so far, as subscribers see its detail-type and detail. */
+  received(): Promise<Array<{ detailType: string; detail: Record<string, unknown> }>>;
+}
+
+/** What every DeductionEvents does. */
+export function deductionEventsContract(name: string, make: () => Promise<EventsWorld>) {
+  describe(`${name} as DeductionEvents`, () => {
+    it('publishes every transition, more than one call holds, as `Deduction <STATUS>` with its detail', async () => {
+      const { events, received } = await make();
+      const transitions: DeductionTransition[] = Array.from({ length: 13 }, (_, i) => {
+        const d = deduction({ sku: newSku(), createdAt: now });
+        return i % 2
+          ? { deduction: { ...d, status: 'HELD', decidedAt: now + 1, holdUntil: now + 30_001 }, previousStatus: 'QUEUED' }
+          : {
+              deduction: { ...d, status: 'REJECTED', reason: 'SOLD_OUT', decidedAt: now + 1, completedAt: now + 1 },
+              previousStatus: 'QUEUED',
+            };
+      });
+
+      const failed = await events.publish(transitions);
+
+      const got = await received();
+      expect(failed).toEqual([]);
+      expect(got).toHaveLength(13);
+      for (const t of transitions) {
+        expect(got).toContainEqual({
+          detailType: `Deduction ${t.deduction.status}`,
+          detail: expect.objectContaining({
+            id: t.deduction.id,
+            status: t.deduction.status,
+            previousStatus: 'QUEUED',
+            owner: t.deduction.owner,
+          }),
+        });
+      }
     });
   });
 }

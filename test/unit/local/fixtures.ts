@@ -117,6 +117,7 @@ export function fixtureTemplate(): CfnTemplate {
           RestApiId: { Ref: 'Api1' },
         },
       },
+      Events1: { Type: 'AWS::Events::EventBus', Properties: { Name: 'ignored-locally' } },
       IdSecret1: {
         Type: 'AWS::SecretsManager::Secret',
         Properties: { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } },

@@ -139,6 +139,12 @@ describe('describeStack', () => {
     ]);
   });
 
+  it('describes event buses under prefixed names, with their local ARNs', () => {
+    expect(stack.eventBuses).toEqual([
+      { logicalId: 'Events1', name: 't1-Events1', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/t1-Events1' },
+    ]);
+  });
+
   it('refuses a method it cannot guard as AWS does: an API key, or an authorizer that is not a Cognito user pool', () => {
     const withKey = fixtureTemplate();
     (withKey.Resources.ApiSkuGet?.Properties as Record<string, unknown>).ApiKeyRequired = true;
@@ -186,6 +192,9 @@ describe('stackIntrinsics', () => {
       CLIENT_ID: stack.userPools[0]?.clients[0]?.clientId,
     });
     expect(resolveIntrinsics({ Ref: 'Users1' }, values)).toBe(stack.userPools[0]?.name);
+    expect(resolveIntrinsics({ Ref: 'Events1' }, values)).toBe('t1-Events1');
+    expect(resolveIntrinsics({ 'Fn::GetAtt': ['Events1', 'Name'] }, values)).toBe('t1-Events1');
+    expect(resolveIntrinsics({ 'Fn::GetAtt': ['Events1', 'Arn'] }, values)).toBe(stack.eventBuses[0]?.arn);
     expect(resolveIntrinsics({ 'Fn::GetAtt': ['CatalogTable1', 'StreamArn'] }, values)).toBe(issued.streamArn('CatalogTable1'));
     expect(resolveIntrinsics({ 'Fn::GetAtt': ['ConsumerFn', 'Arn'] }, values)).toBe(
       'arn:aws:lambda:us-east-1:000000000000:function:t1-ConsumerFn',

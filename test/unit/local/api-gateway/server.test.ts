@@ -58,6 +58,7 @@ describe('startApiGateway', () => {
       authorizers: identity,
       integrationTimeoutMs: 300,
       localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
+      localEvents: (query) => ({ events: [], asked: Object.fromEntries(query) }),
     });
   });
   afterAll(() => gateway.close());
@@ -192,6 +193,14 @@ describe('startApiGateway', () => {
         { error: { code: 'UNAUTHORIZED', message }, requestId: res.headers.get('x-amzn-requestid') },
       ]);
     }
+    expect(fn.events).toEqual([]);
+  });
+
+  it('serves GET /_local/events with its query, never cached, and invokes no function', async () => {
+    const res = await call(`${gateway.url}/_local/events?type=Deduction%20HELD&limit=5`);
+
+    expect(res).toMatchObject({ status: 200, body: { events: [], asked: { type: 'Deduction HELD', limit: '5' } } });
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(fn.events).toEqual([]);
   });
 
