@@ -29,6 +29,8 @@ export interface CrestSettings {
   deductionMaxReceiveCount: number;
   perUserLimit: number;
   feedPageSize: number;
+  /** Subscribed by e-mail to the alarm topic (Observability); absent: the topic has no subscriber yet. */
+  alarmEmail?: string;
 }
 
 /** Reads and validates the settings; a bad value fails synthesis with a message naming the key. */
@@ -60,7 +62,15 @@ export function readSettings(node: Node): CrestSettings {
     deductionMaxReceiveCount: int('deductionMaxReceiveCount', ctx('deductionMaxReceiveCount'), 5, { min: 1, max: 1000 }),
     perUserLimit: int('perUserLimit', ctx('perUserLimit'), 1, { min: 1 }),
     feedPageSize: int('feedPageSize', ctx('feedPageSize'), 20, { min: 1, max: 100 }),
+    alarmEmail: email('alarmEmail', ctx('alarmEmail')),
   };
+}
+
+function email(key: string, value: unknown): string | undefined {
+  const text = str(value)?.trim();
+  if (!text) return undefined;
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) throw new Error(`context ${key} must be an e-mail address, got ${text}`);
+  return text;
 }
 
 function isTarget(value: string): value is DeployTarget {

@@ -108,6 +108,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     if (missing.length) {
       return gatewayError(GATEWAY_ERRORS.badRequestParameters, requestId, `Missing required request parameters: [${missing.join(', ')}]`);
     }
+    if (route.mock) return { ...route.mock, headers: { ...route.mock.headers, 'x-amzn-requestid': requestId } };
     const event = proxyEvent({
       method: route.method,
       resource: route.resourcePath,
