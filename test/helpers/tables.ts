@@ -49,7 +49,7 @@ export async function provisionResources(...hints: string[]): Promise<TestResour
  * shared by every test file through a file in the run's directory; the first file to need it
  * synthesizes while the others wait for the file.
  */
-async function synthesizedTemplate(): Promise<{ template: CfnTemplate; stackName: string }> {
+export async function synthesizedTemplate(): Promise<{ template: CfnTemplate; stackName: string }> {
   const dir = inject('synthDir');
   const file = path.join(dir, 'template.json');
   const lock = path.join(dir, 'synthesizing');
