@@ -87,6 +87,7 @@ try {
       `  curl ${url}/v1/products/${DEMO_SKU}`,
       `  curl '${url}/v1/feeds/${DEMO_FEED}?page=1'`,
       '',
+      `  live view:     ${url}/_local/  (a sale as it happens: queue, consumers, stock, stream lag)`,
       `  routes:        ${runtime.api.routes.map((r) => `${r.method} ${r.resourcePath}`).join(', ')}`,
       `  admin key:     x-api-key: ${runtime.adminApiKey}`,
       `  DynamoDB:      ${runtime.endpoints.dynamodb}`,

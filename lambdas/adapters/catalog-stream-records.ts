@@ -47,16 +47,3 @@ function canonical(value: unknown): string {
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1))) : v,
   );
 }
-
-/**
- * When the newest of `records` was written to the stream (epoch ms), or undefined for none.
- * DynamoDB Streams stamps records in whole seconds, so ages measured from it are ±1 s.
- */
-export function newestRecordAt(records: readonly DynamoDBRecord[]): number | undefined {
-  let newest: number | undefined;
-  for (const r of records) {
-    const seconds = r.dynamodb?.ApproximateCreationDateTime;
-    if (typeof seconds === 'number' && (newest === undefined || seconds * 1000 > newest)) newest = seconds * 1000;
-  }
-  return newest;
-}

@@ -6,9 +6,10 @@
  */
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { decodeCatalogRecord, newestRecordAt } from '../adapters/catalog-stream-records.js';
+import { decodeCatalogRecord } from '../adapters/catalog-stream-records.js';
 import { DynamoStreamHeartbeats } from '../adapters/dynamo-heartbeats.js';
 import { DaxWriteThroughRefresher, DynamoSoldOutFlags, noItemCache } from '../adapters/dynamo-invalidation.js';
+import { newestRecordAt } from '../adapters/stream-record-times.js';
 import { systemClock } from '../domain/clock.js';
 import { StreamHeartbeat } from '../domain/health/heartbeat.js';
 import { type CatalogChange, type InvalidationOutcome, processCatalogChanges } from '../domain/invalidation/process-changes.js';

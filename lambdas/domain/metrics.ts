@@ -141,7 +141,7 @@ export const METRIC_CATALOG = {
     unit: 'Milliseconds',
     dimensions: {},
     emittedBy: ['catalog-stream'],
-    description: 'Age of the newest record of a batch when it was processed (1 s resolution: the stream stamps records in seconds).',
+    description: 'How long after its write the newest record of a batch was processed (the item’s own write stamp, ms).',
   },
 
   // ---- Today's picks --------------------------------------------------------------------------

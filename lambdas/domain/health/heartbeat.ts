@@ -19,7 +19,7 @@ export class StreamHeartbeat {
   ) {}
 
   /**
-   * @param newestRecordAt when the batch's newest record was written to the stream (epoch ms).
+   * @param newestRecordAt when the batch's newest record was written (epoch ms).
    * @returns false when recording failed (the heartbeat is telemetry: the batch is not failed for it).
    */
   async beat(newestRecordAt: number): Promise<boolean> {

@@ -8,7 +8,7 @@
 export interface StreamProgress {
   /** The stream processor's name (its function), e.g. `catalog-stream`. */
   stream: string;
-  /** When the newest record of its last batch was written to the stream (epoch ms, 1 s resolution). */
+  /** When the newest record of its last batch was written (epoch ms; see stream-record-times.ts). */
   lastRecordAt: number;
   /** When it handled that batch (epoch ms). */
   processedAt: number;

@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { infoItem, itemOfImage, priceItem, stockItem } from '../../../lambdas/adapters/catalog-items.js';
-import { decodeCatalogRecord, newestRecordAt } from '../../../lambdas/adapters/catalog-stream-records.js';
+import { decodeCatalogRecord } from '../../../lambdas/adapters/catalog-stream-records.js';
 
 const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', item?: object, old?: object, seq = '100'): DynamoDBRecord => ({
   eventName,
@@ -59,15 +59,5 @@ describe('decodeCatalogRecord', () => {
     expect(decodeCatalogRecord({ eventName: 'MODIFY', dynamodb: { SequenceNumber: '1' } })).toBe('poison');
     expect(decodeCatalogRecord(record('INSERT', { pk: 'PRODUCT#P', sk: 'PRICE', type: 'PRICE', amount: 'not a price' }))).toBe('poison');
     expect(decodeCatalogRecord(record('INSERT', { pk: 'PRODUCT#S', sk: 'STOCK', sku: 'S', version: 1, quantity: 'many' }))).toBe('poison');
-  });
-});
-
-describe('newestRecordAt', () => {
-  it('is the latest ApproximateCreationDateTime of the batch, in epoch ms', () => {
-    const at = (seconds?: number): DynamoDBRecord => ({ dynamodb: seconds === undefined ? {} : { ApproximateCreationDateTime: seconds } });
-
-    expect(newestRecordAt([at(1_700_000_001), at(1_700_000_003), at(), at(1_700_000_002)])).toBe(1_700_000_003_000);
-    expect(newestRecordAt([at()])).toBeUndefined();
-    expect(newestRecordAt([])).toBeUndefined();
   });
 });
