@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { newestRecordAt } from '../../../lambdas/adapters/stream-record-times.js';
+import { itemWrittenAt, newestRecordAt } from '../../../lambdas/adapters/stream-record-times.js';
 import { parseRequestTarget, RouteTable } from '../api-gateway/route-table.js';
 import type { SqsEventSource } from '../event-sources/sqs-poller.js';
 import type { StreamEventSource } from '../event-sources/stream-poller.js';
@@ -160,7 +160,8 @@ export class LiveObserver {
    */
   recordStreamRecords(records: readonly DynamoDBRecord[], processor: string): void {
     for (const record of records) this.ledger.apply(record);
-    const newest = newestRecordAt(records);
+    // Only items stamped by their writer: the stream's own time is minute-rounded here.
+    const newest = newestRecordAt(records, itemWrittenAt);
     if (newest === undefined) return;
     const lagMs = Math.max(0, this.now() - newest);
     this.streamLag.set(processor, Math.max(this.streamLag.get(processor) ?? 0, lagMs));

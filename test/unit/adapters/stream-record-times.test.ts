@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { stockItem } from '../../../lambdas/adapters/catalog-items.js';
-import { newestRecordAt, recordWrittenAt } from '../../../lambdas/adapters/stream-record-times.js';
+import { itemWrittenAt, newestRecordAt, recordWrittenAt } from '../../../lambdas/adapters/stream-record-times.js';
 
 const record = (item: object | undefined, approximateSeconds?: number): DynamoDBRecord => ({
   eventName: 'MODIFY',
@@ -29,6 +29,13 @@ describe('recordWrittenAt', () => {
   });
 });
 
+describe('itemWrittenAt', () => {
+  it('reads only the item’s own stamp, never the stream’s', () => {
+    expect(itemWrittenAt(record({ sk: 'SOLDOUT', soldOut: true }, 1_700_000_002))).toBeUndefined();
+    expect(itemWrittenAt(record({ sk: 'REQUEST', createdAt: 7 }, 1_700_000_002))).toBe(7);
+  });
+});
+
 describe('newestRecordAt', () => {
   it('is the latest write time of the batch', () => {
     const at = (ms: number) => record(stockItem({ sku: 'A', quantity: 1, version: 1 }, ms));
@@ -36,5 +43,6 @@ describe('newestRecordAt', () => {
     expect(newestRecordAt([at(3_000), at(5_000), record(undefined), at(4_000)])).toBe(5_000);
     expect(newestRecordAt([record(undefined)])).toBeUndefined();
     expect(newestRecordAt([])).toBeUndefined();
+    expect(newestRecordAt([at(3_000), record({ sk: 'SOLDOUT' }, 1_700_000_000)], itemWrittenAt)).toBe(3_000);
   });
 });

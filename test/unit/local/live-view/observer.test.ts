@@ -144,16 +144,23 @@ describe('LiveObserver', () => {
     expect(sample.totals.errors).toBe(4);
   });
 
-  it('measures stream lag from the records’ write stamps, and 0 once nothing new is read', async () => {
+  it('measures stream lag from the items’ write stamps (never the stream’s coarse one), and 0 once nothing new is read', async () => {
     const w = world();
-    w.observer.recordStreamRecords([stockChange('A', 5, w.now() - 1_500), stockChange('A', 4, w.now() - 700)], 'StreamFn');
+    const flag: DynamoDBRecord = {
+      eventName: 'MODIFY',
+      dynamodb: {
+        NewImage: marshall({ pk: 'PRODUCT#A', sk: 'SOLDOUT', sku: 'A', soldOut: false }) as never,
+        ApproximateCreationDateTime: 1,
+      },
+    };
+    w.observer.recordStreamRecords([stockChange('A', 5, w.now() - 1_500), stockChange('A', 4, w.now() - 700), flag], 'StreamFn');
 
     const reading = await w.observer.sample();
     w.advance(1_000);
     const caughtUp = await w.observer.sample();
 
     expect(reading.streams).toEqual([{ name: 'catalog-stream', lagMs: 700 }]);
-    expect(reading.skus).toEqual([{ sku: 'A', onHand: 4, held: 0, sold: 0, soldOut: null }]);
+    expect(reading.skus).toEqual([{ sku: 'A', onHand: 4, held: 0, sold: 0, soldOut: false }]);
     expect(caughtUp.streams).toEqual([{ name: 'catalog-stream', lagMs: 0 }]);
   });
 
