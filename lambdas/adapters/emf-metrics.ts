@@ -9,7 +9,7 @@ const MAX_VALUES_PER_METRIC = 100;
 interface Pending {
   dimensions: Record<string, string>;
   counts: Map<MetricName, number>;
-  timings: Map<MetricName, number[]>;
+  values: Map<MetricName, number[]>;
 }
 
 /**
@@ -18,7 +18,7 @@ interface Pending {
  *
  * Recorded values are aggregated in the container and published at most every `intervalMs`
  * (when an invocation ends, or starts, after the interval has passed), one EMF document per
- * dimension set: counts summed, timings kept as value arrays (so percentiles stay exact). On a
+ * dimension set: counts summed, distributions kept as value arrays (so percentiles stay exact). On a
  * hot path this is one log line per container every few seconds instead of one per request: at
  * thousands of reads a second, per-invocation documents would cost more in log ingestion than
  * the metrics themselves. What a container records after its last publish is lost when Lambda
@@ -39,17 +39,17 @@ export class EmfMetrics implements Metrics {
     const key = dimensionKey(dims);
     let group = this.pending.get(key);
     if (!group) {
-      group = { dimensions: dims, counts: new Map(), timings: new Map() };
+      group = { dimensions: dims, counts: new Map(), values: new Map() };
       this.pending.set(key, group);
     }
     this.windowStart ??= this.clock.now();
-    if (METRIC_CATALOG[metric].unit === 'Count') {
+    if (METRIC_CATALOG[metric].kind === 'count') {
       group.counts.set(metric, (group.counts.get(metric) ?? 0) + value);
       return;
     }
-    const values = group.timings.get(metric) ?? [];
+    const values = group.values.get(metric) ?? [];
     values.push(value);
-    group.timings.set(metric, values);
+    group.values.set(metric, values);
     if (values.length >= MAX_VALUES_PER_METRIC) this.publish();
   }
 
@@ -68,7 +68,7 @@ export class EmfMetrics implements Metrics {
     for (const group of groups) {
       this.emf.addDimensions(group.dimensions);
       for (const [metric, total] of group.counts) this.emf.addMetric(metric, unit(metric), total);
-      for (const [metric, values] of group.timings) for (const v of values) this.emf.addMetric(metric, unit(metric), v);
+      for (const [metric, values] of group.values) for (const v of values) this.emf.addMetric(metric, unit(metric), v);
       this.emf.setTimestamp(stamp);
       this.emf.publishStoredMetrics();
     }

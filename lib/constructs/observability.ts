@@ -44,7 +44,7 @@ export function crestMetric<M extends MetricName>(
     namespace: METRICS_NAMESPACE,
     metricName: metric,
     dimensionsMap: { service: spec.emittedBy[0], ...(options.dimensions as Record<string, string> | undefined) },
-    statistic: options.statistic ?? (spec.unit === 'Count' ? 'Sum' : 'p99'),
+    statistic: options.statistic ?? (spec.kind === 'count' ? 'Sum' : 'p99'),
     period: options.period ?? MINUTE,
     label: options.label,
   });

@@ -24,13 +24,13 @@ export class RecordingMetrics implements Metrics {
     return this.matching(metric, dimensions).map((r) => r.value);
   }
 
-  /** What a publisher would write: counts summed per series, timings kept. */
+  /** What a publisher would write: counts summed per series, distributions kept. */
   series(): Series[] {
     const out = new Map<string, Series>();
     for (const r of this.records) {
       const key = `${r.metric}|${JSON.stringify(Object.entries(r.dimensions).sort())}`;
       const series = out.get(key) ?? { metric: r.metric, dimensions: r.dimensions, values: [] };
-      if (METRIC_CATALOG[r.metric].unit === 'Count') series.values = [(series.values[0] ?? 0) + r.value];
+      if (METRIC_CATALOG[r.metric].kind === 'count') series.values = [(series.values[0] ?? 0) + r.value];
       else series.values.push(r.value);
       out.set(key, series);
     }

@@ -11,7 +11,7 @@ export interface MetricsWorld {
 const sorted = (series: Series[]) =>
   [...series].sort((a, b) => `${a.metric}${JSON.stringify(a.dimensions)}`.localeCompare(`${b.metric}${JSON.stringify(b.dimensions)}`));
 
-/** What every Metrics does: counts add up per dimension set, timings keep every value. */
+/** What every Metrics does: counts add up per dimension set, distributions keep every value. */
 export function metricsContract(name: string, make: () => MetricsWorld) {
   describe(`${name} as Metrics`, () => {
     it('sums counts of one metric and dimension set, and keeps other dimension values apart', () => {
@@ -30,11 +30,17 @@ export function metricsContract(name: string, make: () => MetricsWorld) {
       );
     });
 
-    it('keeps every value of a timing, in order, so percentiles are exact', () => {
+    it('keeps every value of a distribution, in order, so percentiles are exact (a count-unit one too)', () => {
       const { metrics, published } = make();
       for (const ms of [120, 5, 40]) metrics.add('DecisionLatency', ms);
+      for (const size of [100, 7]) metrics.add('ConsumerBatchSize', size);
 
-      expect(published()).toEqual([{ metric: 'DecisionLatency', dimensions: {}, values: [120, 5, 40] }]);
+      expect(sorted(published())).toEqual(
+        sorted([
+          { metric: 'DecisionLatency', dimensions: {}, values: [120, 5, 40] },
+          { metric: 'ConsumerBatchSize', dimensions: {}, values: [100, 7] },
+        ]),
+      );
     });
 
     it('treats two dimension sets with the same values in another key order as one', () => {

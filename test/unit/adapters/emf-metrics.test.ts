@@ -106,7 +106,7 @@ describe('EmfMetrics', () => {
     expect(documents[0]?._aws.Timestamp).toBe(opened);
   });
 
-  it('publishes at once when a timing holds 100 values (the most one EMF document may carry)', () => {
+  it('publishes at once when a distribution holds 100 values (the most one EMF document may carry)', () => {
     const { metrics } = emf();
     for (let i = 0; i < 99; i++) metrics.add('StreamLag', i);
     expect(documents).toHaveLength(0);
