@@ -17,6 +17,7 @@ export const FUNCTIONS = [
   'feed-read',
   'feed-admin',
   'feed-scheduler',
+  'health-check',
 ] as const;
 
 export type FunctionName = (typeof FUNCTIONS)[number];

@@ -8,6 +8,8 @@ import { SqsEventSource } from './event-sources/sqs-poller.js';
 import { StreamEventSource } from './event-sources/stream-poller.js';
 import { LocalIdentity } from './identity/local-identity.js';
 import { LambdaHost } from './lambda-host.js';
+import { LiveObserver } from './live-view/observer.js';
+import { liveViewRoutes } from './live-view/routes.js';
 import { startMessagingEmulator } from './messaging-emulator.js';
 import {
   LOCAL_CREDENTIALS,
@@ -74,6 +76,8 @@ export interface LocalRuntime {
   readyMs: number;
   /** Queue depths and function concurrency, as served on GET /_local/status. */
   status(): Promise<LocalStatus>;
+  /** What the live view at /_local/ shows (lib/local/live-view/). */
+  liveView: LiveObserver;
   /**
    * Resolves once every stream record written before the call has been processed and every queue
    * is empty with no invocation in flight.
@@ -165,6 +169,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       step(`seeded ${count} catalog items; feed ${DEMO_FEED}: version ${feed.now} current, ${feed.scheduled} live in 5 minutes`);
     }
 
+    const liveView = new LiveObserver(stack, { sqs: clients.sqs, queueUrl: (id) => provisioned.queueUrl(id) });
+    stops.push(async () => liveView.stop());
+
     step('starting the event sources and schedules…');
     const sqsSources = stack.queueMappings.map((m) => {
       const queue = stack.queues.find((q) => q.logicalId === m.queueLogicalId);
@@ -185,6 +192,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           streams: clients.dynamodbStreams,
           sqs: clients.sqs,
           log,
+          tap: (records) => liveView.recordStreamRecords(records, m.functionLogicalId),
         }),
     );
     stops.push(async () => {
@@ -195,6 +203,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stops.push(async () => stopSchedules());
 
     const parts = { sqsSources, streamSources, host };
+    liveView.attach(parts);
     const status = () => runtimeStatus(parts);
     const settle = (timeoutMs?: number) => settleSources(parts, timeoutMs);
     step('waiting for the event sources to settle…');
@@ -212,6 +221,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       authorizers: identity,
       localStatus: status,
       localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
+      localRoutes: liveViewRoutes(liveView),
+      onResponse: (method, url, statusCode) => liveView.recordResponse(method, url, statusCode),
     });
     stops.push(api.close);
     const readyMs = performance.now() - started;
@@ -232,6 +243,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       streamSources,
       readyMs,
       status,
+      liveView,
       settle,
       resourceName: (type, hint) => findByHint(lists[type], hint).name,
       queueUrl: (hint) => provisioned.queueUrl(findByHint(stack.queues, hint).logicalId),

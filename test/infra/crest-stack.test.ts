@@ -80,7 +80,7 @@ describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => 
 
   it('times out every function behind API Gateway before the 29 s integration timeout', () => {
     const ids = integratedFunctions(template);
-    expect(ids).toHaveLength(5); // product-read, admin-api, feed-read, feed-admin, deductions-api
+    expect(ids).toHaveLength(6); // product-read, admin-api, feed-read, feed-admin, deductions-api, health-check
     const functions = template.findResources('AWS::Lambda::Function');
     for (const id of ids) {
       expect(functions[id]?.Properties.Timeout, id).toBeLessThan(29);
