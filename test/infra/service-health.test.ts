@@ -31,7 +31,7 @@ describe('ServiceHealth', () => {
 
   it('serves GET /v1/admin/health from the health-check function, as an admin route', () => {
     const [deep] = methods.filter((m) => pathOf(m) === 'health' && m.Properties.Integration.Type === 'AWS_PROXY');
-    expect(deep?.Properties.ApiKeyRequired).toBe(true);
+    expect(deep?.Properties.AuthorizationType).toBe('COGNITO_USER_POOLS');
     const [id] = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: HEALTH_CHECK }));
     expect(JSON.stringify(deep?.Properties.Integration.Uri)).toContain(`"${id}"`);
   });

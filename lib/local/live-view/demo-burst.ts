@@ -1,7 +1,8 @@
 /**
  * A small flash sale against the local API, for the live view's test and screenshot: `total`
- * deduction requests for one SKU, `concurrency` at a time, each from its own buyer with its own
- * Idempotency-Key. Resolves with the count of each status answered.
+ * deduction requests for one SKU, `concurrency` at a time, each from its own buyer (a token minted
+ * by the local issuer, POST /_local/tokens) with its own Idempotency-Key. Resolves with the count
+ * of each status answered.
  */
 export async function deductionBurst(options: {
   url: string;
@@ -17,10 +18,15 @@ export async function deductionBurst(options: {
   const worker = async () => {
     while (next < options.total) {
       const i = next++;
-      const res = await fetch(`${options.url}/v1/deductions`, {
+      const token = await fetch(`${options.url}/_local/tokens`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `live-${tag}-${i}` },
-        body: JSON.stringify({ sku: options.sku, quantity: 1, userId: `buyer-${tag}-${i}` }),
+        body: JSON.stringify({ username: `buyer-${tag}-${i}` }),
+      });
+      const { idToken } = (await token.json()) as { idToken: string };
+      const res = await fetch(`${options.url}/v1/products/${encodeURIComponent(options.sku)}/deductions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `live-${tag}-${i}`, authorization: idToken },
+        body: JSON.stringify({ quantity: 1 }),
       });
       await res.arrayBuffer();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);

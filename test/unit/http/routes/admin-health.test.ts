@@ -17,9 +17,12 @@ const targets = {
   streams: [],
 };
 
-async function get(probes: FakeProbes, claims: Record<string, string> | undefined = admin()) {
+async function get(probes: FakeProbes, claims: Record<string, string> | null = admin()) {
   const handler = apiHandler(adminHealthRoutes({ check: () => checkHealth(targets, probes, new ManualClock()) }), logger);
-  const res = await handler(apiEvent({ resource: '/v1/admin/health', path: '/v1/admin/health', claims }), lambdaContext());
+  const res = await handler(
+    apiEvent({ resource: '/v1/admin/health', path: '/v1/admin/health', claims: claims ?? undefined }),
+    lambdaContext(),
+  );
   return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(res.body) };
 }
 
@@ -28,7 +31,7 @@ describe('GET /v1/admin/health', () => {
     const probes = new FakeProbes();
 
     const asBuyer = await get(probes, buyer());
-    const anonymous = await get(probes, undefined);
+    const anonymous = await get(probes, null);
 
     expect([asBuyer.status, asBuyer.body.error.code]).toEqual([403, 'FORBIDDEN']);
     expect([anonymous.status, anonymous.body.error.code]).toEqual([401, 'UNAUTHORIZED']);
