@@ -108,6 +108,7 @@ try {
       `  curl -X PUT ${url}/v1/admin/products/DEMO-0002/price -H "Authorization: $ADMIN" \\`,
       `       -H 'content-type: application/json' -d '{"amount":1299,"currency":"EUR"}'`,
       '',
+      `  live view:     ${url}/_local/  (a sale as it happens: queue, consumers, stock, stream lag)`,
       `  routes:        ${runtime.api.routes.map((r) => `${r.method} ${r.resourcePath}${r.authorizer ? ' (token)' : ''}`).join(', ')}`,
       `  user pool:     ${pool.userPoolId} (local issuer, keys new each run), clients ${pool.pool.clients.map((c) => `${c.clientName} ${c.clientId}`).join(', ')}`,
       `  DynamoDB:      ${runtime.endpoints.dynamodb}`,

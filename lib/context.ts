@@ -33,6 +33,8 @@ export interface CrestSettings {
   /** Requests per minute one Authorization header may send to the buy route (WAF, AWS only). */
   buyerRateLimit: number;
   feedPageSize: number;
+  /** Subscribed by e-mail to the alarm topic (Observability); absent: the topic has no subscriber yet. */
+  alarmEmail?: string;
 }
 
 /** Reads and validates the settings; a bad value fails synthesis with a message naming the key. */
@@ -74,7 +76,15 @@ export function readSettings(node: Node): CrestSettings {
       why: 'it is a WAF rate-based rule’s limit per 1-minute window, which AWS accepts from 10',
     }),
     feedPageSize: int('feedPageSize', ctx('feedPageSize'), 20, { min: 1, max: 100 }),
+    alarmEmail: email('alarmEmail', ctx('alarmEmail')),
   };
+}
+
+function email(key: string, value: unknown): string | undefined {
+  const text = str(value)?.trim();
+  if (!text) return undefined;
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) throw new Error(`context ${key} must be an e-mail address, got ${text}`);
+  return text;
 }
 
 function isTarget(value: string): value is DeployTarget {

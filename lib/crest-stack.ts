@@ -7,7 +7,9 @@ import { CatalogTable } from './constructs/catalog-table.js';
 import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
 import { DeductionHolds } from './constructs/deduction-holds.js';
+import { Observability } from './constructs/observability.js';
 import { ProductReads } from './constructs/product-reads.js';
+import { ServiceHealth } from './constructs/service-health.js';
 import { StockDeductions } from './constructs/stock-deductions.js';
 import { TodaysPicks } from './constructs/todays-picks.js';
 import { type CrestSettings, readSettings } from './context.js';
@@ -65,6 +67,40 @@ export class CrestStack extends Stack {
     });
     const holds = new DeductionHolds(this, 'DeductionHolds', { deductions: deductions.table, catalog });
 
+    new ServiceHealth(this, 'Health', { api })
+      .watchTable('catalog', catalog)
+      .watchTable('deductions', deductions.table)
+      .watchTable('feeds', picks.table)
+      .watchQueue('deductions', deductions.queue)
+      .watchDeadLetterQueue('deductions-dlq', deductions.deadLetters)
+      .watchDeadLetterQueue('catalog-stream-failures', invalidation.failures)
+      .watchQueue('hold-expiry', holds.expiryQueue)
+      .watchDeadLetterQueue('hold-expiry-dlq', holds.expiryDeadLetters)
+      .watchDeadLetterQueue('deduction-events-failures', holds.streamFailures)
+      .watchBucket('feed-static-copies', picks.bucket)
+      .watchStream('catalog-stream', catalog);
+    const observability = new Observability(this, 'Observability', {
+      alarmEmail: settings.alarmEmail,
+      api,
+      deductions: {
+        queue: deductions.queue,
+        deadLetters: deductions.deadLetters,
+        consumer: deductions.consumerFunction,
+        concurrency: settings.deductionConcurrency,
+      },
+      streams: [
+        { name: 'catalog-stream', processor: invalidation.processorFunction, failures: invalidation.failures },
+        { name: 'deduction-events', processor: holds.eventsFunction, failures: holds.streamFailures },
+      ],
+      deadLetterQueues: [
+        { name: 'deductions DLQ', queue: deductions.deadLetters },
+        { name: 'catalog-stream failures', queue: invalidation.failures },
+        { name: 'hold-expiry DLQ', queue: holds.expiryDeadLetters },
+        { name: 'deduction-events failures', queue: holds.streamFailures },
+      ],
+      dax,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: api.restApi.url });
     new CfnOutput(this, 'CatalogTableName', { value: catalog.tableName });
     new CfnOutput(this, 'DeductionsDlqUrl', { value: deductions.deadLetters.queueUrl });
@@ -76,5 +112,7 @@ export class CrestStack extends Stack {
     new CfnOutput(this, 'MobileClientId', { value: identity.mobileClient.userPoolClientId });
     new CfnOutput(this, 'BackOfficeClientId', { value: identity.backOfficeClient.userPoolClientId });
     if (dax) new CfnOutput(this, 'DaxEndpoint', { value: dax.discoveryEndpoint });
+    new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
   }
 }

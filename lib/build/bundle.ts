@@ -37,7 +37,10 @@ async function buildFunction(name: FunctionName): Promise<BundleReport> {
     metafile: true,
     legalComments: 'none',
     // Functions get credentials from the environment only: see lib/build/lambda-credentials.ts.
-    alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, 'lib', 'build', 'lambda-credentials.ts') },
+    alias: {
+      '@aws-sdk/credential-provider-node': path.join(ROOT, 'lib', 'build', 'lambda-credentials.ts'),
+      '@aws-sdk/credential-providers': path.join(ROOT, 'lib', 'build', 'lambda-credentials.ts'),
+    },
     logLevel: 'error',
     // Some bundled CommonJS dependencies call require() for Node built-ins.
     banner: {

@@ -19,6 +19,7 @@ export const FUNCTIONS = [
   'feed-read',
   'feed-admin',
   'feed-scheduler',
+  'health-check',
 ] as const;
 
 export type FunctionName = (typeof FUNCTIONS)[number];

@@ -48,7 +48,8 @@ export class StockDeductions extends Construct {
     this.table = new CrestTable(this, 'Table', { timeToLiveAttribute: 'expiresAt', stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES });
 
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
-      alarmDescription: 'Deduction messages are being dead-lettered: inspect the DLQ and redrive after fixing the cause',
+      alarmDescription: 'Deduction messages are being dead-lettered: inspect the DLQ and redrive after fixing the cause.',
+      runbook: 'deductions-dlq',
     });
     this.queue = new CrestQueue(this, 'Queue', {
       retentionPeriod: Duration.days(4),

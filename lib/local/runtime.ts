@@ -9,6 +9,8 @@ import { SqsEventSource } from './event-sources/sqs-poller.js';
 import { StreamEventSource } from './event-sources/stream-poller.js';
 import { LocalIdentity } from './identity/local-identity.js';
 import { LambdaHost } from './lambda-host.js';
+import { LiveObserver } from './live-view/observer.js';
+import { liveViewRoutes } from './live-view/routes.js';
 import { startMessagingEmulator } from './messaging-emulator.js';
 import {
   LOCAL_CREDENTIALS,
@@ -79,6 +81,8 @@ export interface LocalRuntime {
   readyMs: number;
   /** Queue depths and function concurrency, as served on GET /_local/status. */
   status(): Promise<LocalStatus>;
+  /** What the live view at /_local/ shows (lib/local/live-view/). */
+  liveView: LiveObserver;
   /**
    * Resolves once every stream record written before the call has been processed and every queue
    * is empty with no invocation in flight.
@@ -172,6 +176,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       step(`seeded ${count} catalog items; feed ${DEMO_FEED}: version ${feed.now} current, ${feed.scheduled} live in 5 minutes`);
     }
 
+    const liveView = new LiveObserver(stack, { sqs: clients.sqs, queueUrl: (id) => provisioned.queueUrl(id) });
+    stops.push(async () => liveView.stop());
+
     step('starting the event sources and schedules…');
     const sqsSources = stack.queueMappings.map((m) => {
       const queue = stack.queues.find((q) => q.logicalId === m.queueLogicalId);
@@ -192,6 +199,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           streams: clients.dynamodbStreams,
           sqs: clients.sqs,
           log,
+          tap: (records) => liveView.recordStreamRecords(records, m.functionLogicalId),
         }),
     );
     stops.push(async () => {
@@ -202,6 +210,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stops.push(async () => stopSchedules());
 
     const parts = { sqsSources, streamSources, host };
+    liveView.attach(parts);
     const status = () => runtimeStatus(parts);
     const settle = (timeoutMs?: number) => settleSources(parts, timeoutMs);
     step('waiting for the event sources to settle…');
@@ -220,6 +229,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       localStatus: status,
       localEvents: (query) => events.serve(query),
       localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
+      localRoutes: liveViewRoutes(liveView),
+      onResponse: (method, url, statusCode) => liveView.recordResponse(method, url, statusCode),
     });
     stops.push(api.close);
     const readyMs = performance.now() - started;
@@ -242,6 +253,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       streamSources,
       readyMs,
       status,
+      liveView,
       settle,
       resourceName: (type, hint) => findByHint(lists[type], hint).name,
       queueUrl: (hint) => provisioned.queueUrl(findByHint(stack.queues, hint).logicalId),

@@ -175,6 +175,8 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
       headers: { Authorization: ops.body.idToken, 'content-type': 'application/json' },
       body: JSON.stringify({ amount: 1299, currency: 'EUR' }),
     });
+    const health = await call(`${url}/v1/health`);
+    const liveView = await fetch(`${url}/_local/`);
     console.info(`npm start: port open after ${(portOpenMs / 1000).toFixed(1)} s, first 200 after ${(firstOkMs / 1000).toFixed(1)} s`);
 
     expect(product).toMatchObject({ status: 200, body: { sku: 'DEMO-0001', versions: { info: 1, price: 1, stock: 1 }, degraded: [] } });
@@ -191,6 +193,10 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     expect(ops.status).toBe(200);
     expect(price).toMatchObject({ status: 200, body: { amount: 1299, currency: 'EUR' } });
     expect(r.output()).toMatch(/Crest is ready at http:\/\/127\.0\.0\.1:\d+ {2}\(ready in \d+\.\d s/);
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect([liveView.status, liveView.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await liveView.text()).toContain('<title>Crest · live local view</title>');
+    expect(r.output()).toContain(`live view:     http://127.0.0.1:${r.ports.api}/_local/`);
 
     // A small flash sale: buy out a SKU with a few units, then the next POST is 409 SOLD_OUT.
     const small = demoCatalog().find((p) => p.stock.quantity >= 2 && p.stock.quantity <= 5);

@@ -39,6 +39,13 @@ describe('readSettings', () => {
     expect(() => settings({ deductionConcurrency: 2.5 })).toThrow(/deductionConcurrency/);
   });
 
+  it('reads the alarm e-mail address, and none when it is absent or empty', () => {
+    expect(settings({ alarmEmail: 'oncall@example.com' }).alarmEmail).toBe('oncall@example.com');
+    expect(settings({}).alarmEmail).toBeUndefined();
+    expect(settings({ alarmEmail: '' }).alarmEmail).toBeUndefined();
+    expect(() => settings({ alarmEmail: 'not an address' })).toThrow(/alarmEmail must be an e-mail address/);
+  });
+
   it('rejects values that are not what the key takes, naming the key', () => {
     expect(() => settings({ target: 'gcp' })).toThrow(/target must be aws\|localstack\|local/);
     expect(() => settings({ deductionReservedConcurrency: 'yes' })).toThrow(/deductionReservedConcurrency must be true or false/);

@@ -12,6 +12,7 @@ const EXPIRY = { Description: Match.stringLikeRegexp('^Expires holds') };
 describe('DeductionHolds', () => {
   const { template } = synth({ dax: false, holdSeconds: 45 });
   const fn = (props: object) => {
+    // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation, read as JSON
     const [[id, resource]] = Object.entries(template.findResources('AWS::Lambda::Function', { Properties: props })) as [[string, any]];
     return { id, resource };
   };
@@ -54,7 +55,9 @@ describe('DeductionHolds', () => {
     const [mapping] = Object.values(
       template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: events.id } } }),
     );
-    const patterns = (mapping?.Properties.FilterCriteria.Filters as Array<{ Pattern: string }>).map((f) => JSON.parse(f.Pattern));
+    const patterns = (
+      (mapping as { Properties: { FilterCriteria: { Filters: unknown } } }).Properties.FilterCriteria.Filters as Array<{ Pattern: string }>
+    ).map((f) => JSON.parse(f.Pattern));
     const d = deduction({ sku: 'SKU-1' });
     const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
     const record = (eventName: string, item: Record<string, unknown>) => ({ eventName, dynamodb: { NewImage: image(item) } });

@@ -38,6 +38,13 @@ export interface ApiGatewayOptions {
   localEvents?: (query: URLSearchParams) => unknown;
   /** Serves POST /_local/tokens (local only: a token for a username, see LocalIdentity). */
   localTokens?: (body: string | null, requestId: string) => Promise<APIGatewayProxyResult>;
+  /**
+   * Local-only pages and streams under /_local/ (the live view): answers the request itself and
+   * returns true, or returns false to let the gateway serve it. Never throttled.
+   */
+  localRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Told of every answer the gateway sends (method, request target, status): the live view counts them. */
+  onResponse?: (method: string, url: string, status: number) => void;
   /** For tests: a smaller payload limit or integration timeout. */
   maxPayloadBytes?: number;
   integrationTimeoutMs?: number;
@@ -73,6 +80,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
 
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/_local') && options.localRoutes?.(req, res)) return;
     const requestId = randomUUID();
     req.on('error', () => undefined); // a client that goes away mid-body is not our failure
     const refuse = () => {
@@ -96,7 +104,10 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
       if (res.headersSent) return;
       const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : null;
       handle(req, body, requestId).then(
-        (result) => send(res, result),
+        (result) => {
+          send(res, result);
+          options.onResponse?.(req.method ?? 'GET', req.url ?? '/', result.statusCode);
+        },
         (error: unknown) => {
           console.error('[local] gateway error:', error);
           send(res, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error'));
@@ -132,6 +143,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     if (missing.length) {
       return gatewayError(GATEWAY_ERRORS.badRequestParameters, requestId, `Missing required request parameters: [${missing.join(', ')}]`);
     }
+    if (route.mock) return { ...route.mock, headers: { ...route.mock.headers, 'x-amzn-requestid': requestId } };
     const event = proxyEvent({
       method: route.method,
       resource: route.resourcePath,

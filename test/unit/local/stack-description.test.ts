@@ -53,7 +53,7 @@ describe('describeStack', () => {
     expect(findByHint(stack.functions, 'ConsumerFn')).toMatchObject({ timeoutSeconds: 30, reservedConcurrency: 3 });
   });
 
-  it('reads every Lambda proxy method with its path, authorizer and required headers, and the stage throttle', () => {
+  it('reads every Lambda proxy and MOCK method with its path, authorizer and required headers, and the stage throttle', () => {
     expect(stack.api.routes).toEqual([
       {
         method: 'GET',
@@ -68,6 +68,14 @@ describe('describeStack', () => {
         requiredHeaders: ['Idempotency-Key'],
         authorizer: { logicalId: 'Authorizer1', userPoolLogicalIds: ['Users1'], header: 'Authorization' },
       }),
+      {
+        method: 'GET',
+        resourcePath: '/v1/health',
+        segments: ['v1', 'health'],
+        functionLogicalId: '',
+        mock: { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"status":"ok"}' },
+        requiredHeaders: [],
+      },
     ]);
     expect(stack.api.stage).toEqual({ stageName: 'live', rateLimit: 2000, burstLimit: 4000 });
   });
