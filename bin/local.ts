@@ -1,12 +1,14 @@
 /**
  * `npm start`: the whole stack on this machine, no AWS account and no Docker.
  *
- *   PORT=3000  DYNAMODB_PORT=0  FAUXQS_PORT=0  PARTITION_CEILING=off  npm start
+ *   PORT=3000  DYNAMODB_PORT=0  FAUXQS_PORT=0  HOLD_SECONDS=600  PARTITION_CEILING=off  npm start
  *
  * PARTITION_CEILING puts DynamoDB's per-partition limits in front of DynamoDB Local: `on` (1,000
  * write and 3,000 read units per second per partition key value, as on AWS) or `<write>/<read>`
  * units per second (e.g. `100/300`); see lib/local/aws-proxies.ts.
  *
+ * HOLD_SECONDS is the hold window (context holdSeconds, 30–3600): HOLD_SECONDS=30 shows a hold
+ * expire within a demo.
  * The port opens, and the banner prints, only once every route answers as documented. Ctrl-C,
  * SIGTERM, SIGHUP or the parent process going away stop everything this started.
  */
@@ -38,9 +40,12 @@ try {
   console.error(`[crest] ${(error as Error).message}`);
   process.exit(2);
 }
+// Passed as context, as `-c holdSeconds=…` would be: lib/context.ts validates it at synthesis.
+const holdSeconds = process.env.HOLD_SECONDS ? { holdSeconds: process.env.HOLD_SECONDS } : {};
 const abort = new AbortController();
 const starting: Promise<LocalRuntime> = startLocalRuntime({
   port,
+  context: holdSeconds,
   dynamoPort: int('DYNAMODB_PORT', 0),
   messagingPort: int('FAUXQS_PORT', 0),
   log: (line) => console.log(`[crest] ${line}`),
@@ -102,18 +107,21 @@ try {
       `  curl ${url}/v1/products/${DEMO_SKU}`,
       `  curl '${url}/v1/feeds/${DEMO_FEED}?page=1'`,
       '',
-      '  # Buy as alice: a token, a deduction, its status (poll until SUCCEEDED or REJECTED), a cancel',
+      `  # Buy as alice: a token, a deduction, its status (poll until HELD or REJECTED), then confirm it within ${runtime.holdSeconds} s (or cancel)`,
       `  TOKEN=$(curl -s -X POST ${url}/_local/tokens -d '{"username":"alice"}' | ${field('idToken')})`,
       `  ID=$(curl -s -X POST ${url}/v1/products/${FLASH_SKU}/deductions -H "Authorization: $TOKEN" \\`,
       `       -H 'Idempotency-Key: 6f1c2a9e-demo-0001' -H 'content-type: application/json' -d '{"quantity":1}' | ${field('id')})`,
       `  curl ${url}/v1/deductions/$ID -H "Authorization: $TOKEN"`,
+      `  curl -X POST ${url}/v1/deductions/$ID/confirm -H "Authorization: $TOKEN"`,
       `  curl -X POST ${url}/v1/deductions/$ID/cancel -H "Authorization: $TOKEN"`,
+      `  curl '${url}/_local/events?type=Deduction'   # every transition, newest first`,
       '',
       '  # An admin call: a token in the admins group',
       `  ADMIN=$(curl -s -X POST ${url}/_local/tokens -d '{"username":"ops","groups":["admins"]}' | ${field('idToken')})`,
       `  curl -X PUT ${url}/v1/admin/products/DEMO-0002/price -H "Authorization: $ADMIN" \\`,
       `       -H 'content-type: application/json' -d '{"amount":1299,"currency":"EUR"}'`,
       '',
+      `  live view:     ${url}/_local/  (a sale as it happens: queue, consumers, stock, stream lag)`,
       `  routes:        ${runtime.api.routes.map((r) => `${r.method} ${r.resourcePath}${r.authorizer ? ' (token)' : ''}`).join(', ')}`,
       `  user pool:     ${pool.userPoolId} (local issuer, keys new each run), clients ${pool.pool.clients.map((c) => `${c.clientName} ${c.clientId}`).join(', ')}`,
       `  DynamoDB:      ${runtime.endpoints.dynamodb}`,
@@ -124,6 +132,7 @@ try {
           ? `ceiling on: ${partitionCeiling.writeUnitsPerSecond} write / ${partitionCeiling.readUnitsPerSecond} read units/s per partition key value`
           : 'no ceiling (PARTITION_CEILING=on for DynamoDB’s)'
       }`,
+      `  holds:         ${runtime.holdSeconds} s (HOLD_SECONDS), then EXPIRED and back in stock`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

@@ -28,6 +28,8 @@ export interface CrestSettings {
   deductionTimeoutSeconds: number;
   deductionMaxReceiveCount: number;
   perUserLimit: number;
+  /** How long a won deduction is HELD for its buyer to confirm before it expires (s). */
+  holdSeconds: number;
   /** Requests per minute one Authorization header may send to the buy route (WAF, AWS only). */
   buyerRateLimit: number;
   feedPageSize: number;
@@ -36,6 +38,8 @@ export interface CrestSettings {
    * target=local: it is never deployed.
    */
   benchBaseline: boolean;
+  /** Subscribed by e-mail to the alarm topic (Observability); absent: the topic has no subscriber yet. */
+  alarmEmail?: string;
 }
 
 /** Reads and validates the settings; a bad value fails synthesis with a message naming the key. */
@@ -66,6 +70,11 @@ export function readSettings(node: Node): CrestSettings {
     }),
     deductionMaxReceiveCount: int('deductionMaxReceiveCount', ctx('deductionMaxReceiveCount'), 5, { min: 1, max: 1000 }),
     perUserLimit: int('perUserLimit', ctx('perUserLimit'), 1, { min: 1 }),
+    holdSeconds: int('holdSeconds', ctx('holdSeconds'), 600, {
+      min: 30,
+      max: 3600,
+      why: 'a hold shorter than 30 s leaves a buyer no time to pay; one longer than an hour keeps units from the sale',
+    }),
     buyerRateLimit: int('buyerRateLimit', ctx('buyerRateLimit'), 60, {
       min: 10,
       max: 2_000_000_000,
@@ -73,6 +82,7 @@ export function readSettings(node: Node): CrestSettings {
     }),
     feedPageSize: int('feedPageSize', ctx('feedPageSize'), 20, { min: 1, max: 100 }),
     benchBaseline: benchBaseline(bool('benchBaseline', ctx('benchBaseline'), false), target),
+    alarmEmail: email('alarmEmail', ctx('alarmEmail')),
   };
 }
 
@@ -84,6 +94,13 @@ function benchBaseline(on: boolean, target: DeployTarget): boolean {
     );
   }
   return on;
+}
+
+function email(key: string, value: unknown): string | undefined {
+  const text = str(value)?.trim();
+  if (!text) return undefined;
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) throw new Error(`context ${key} must be an e-mail address, got ${text}`);
+  return text;
 }
 
 function isTarget(value: string): value is DeployTarget {

@@ -6,8 +6,11 @@ import { CatalogAdmin } from './constructs/catalog-admin.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import { CrestApi } from './constructs/crest-api.js';
 import { DaxCache } from './constructs/dax-cache.js';
+import { DeductionHolds } from './constructs/deduction-holds.js';
 import { NaiveDeductions } from './constructs/naive-deductions.js';
+import { Observability } from './constructs/observability.js';
 import { ProductReads } from './constructs/product-reads.js';
+import { ServiceHealth } from './constructs/service-health.js';
 import { StockDeductions } from './constructs/stock-deductions.js';
 import { TodaysPicks } from './constructs/todays-picks.js';
 import { type CrestSettings, readSettings } from './context.js';
@@ -61,6 +64,42 @@ export class CrestStack extends Stack {
       timeoutSeconds: settings.deductionTimeoutSeconds,
       maxReceiveCount: settings.deductionMaxReceiveCount,
       perUserLimit: settings.perUserLimit,
+      holdSeconds: settings.holdSeconds,
+    });
+    const holds = new DeductionHolds(this, 'DeductionHolds', { deductions: deductions.table, catalog });
+
+    new ServiceHealth(this, 'Health', { api })
+      .watchTable('catalog', catalog)
+      .watchTable('deductions', deductions.table)
+      .watchTable('feeds', picks.table)
+      .watchQueue('deductions', deductions.queue)
+      .watchDeadLetterQueue('deductions-dlq', deductions.deadLetters)
+      .watchDeadLetterQueue('catalog-stream-failures', invalidation.failures)
+      .watchQueue('hold-expiry', holds.expiryQueue)
+      .watchDeadLetterQueue('hold-expiry-dlq', holds.expiryDeadLetters)
+      .watchDeadLetterQueue('deduction-events-failures', holds.streamFailures)
+      .watchBucket('feed-static-copies', picks.bucket)
+      .watchStream('catalog-stream', catalog);
+    const observability = new Observability(this, 'Observability', {
+      alarmEmail: settings.alarmEmail,
+      api,
+      deductions: {
+        queue: deductions.queue,
+        deadLetters: deductions.deadLetters,
+        consumer: deductions.consumerFunction,
+        concurrency: settings.deductionConcurrency,
+      },
+      streams: [
+        { name: 'catalog-stream', processor: invalidation.processorFunction, failures: invalidation.failures },
+        { name: 'deduction-events', processor: holds.eventsFunction, failures: holds.streamFailures },
+      ],
+      deadLetterQueues: [
+        { name: 'deductions DLQ', queue: deductions.deadLetters },
+        { name: 'catalog-stream failures', queue: invalidation.failures },
+        { name: 'hold-expiry DLQ', queue: holds.expiryDeadLetters },
+        { name: 'deduction-events failures', queue: holds.streamFailures },
+      ],
+      dax,
     });
 
     if (settings.benchBaseline) new NaiveDeductions(this, 'BenchNaiveDeductions', { api, catalog });
@@ -69,10 +108,14 @@ export class CrestStack extends Stack {
     new CfnOutput(this, 'CatalogTableName', { value: catalog.tableName });
     new CfnOutput(this, 'DeductionsDlqUrl', { value: deductions.deadLetters.queueUrl });
     new CfnOutput(this, 'CatalogStreamFailuresUrl', { value: invalidation.failures.queueUrl });
+    new CfnOutput(this, 'DeductionEventBusName', { value: holds.bus.eventBusName });
+    new CfnOutput(this, 'DeductionEventBusArn', { value: holds.bus.eventBusArn });
     new CfnOutput(this, 'FeedsStaticBaseUrl', { value: picks.staticBaseUrl });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'MobileClientId', { value: identity.mobileClient.userPoolClientId });
     new CfnOutput(this, 'BackOfficeClientId', { value: identity.backOfficeClient.userPoolClientId });
     if (dax) new CfnOutput(this, 'DaxEndpoint', { value: dax.discoveryEndpoint });
+    new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
   }
 }

@@ -1,10 +1,11 @@
 import { DEDUCTION_ID_PATTERN } from '../domain/deductions/id.js';
-import type { DeductionMessage } from '../domain/deductions/types.js';
+import type { DeductionMessage, HoldExpiryMessage } from '../domain/deductions/types.js';
 import { SKU_PATTERN } from '../domain/product/types.js';
 
 /**
- * The deductions queue's message body: JSON of a v2 DeductionMessage. One module writes it (the
- * SQS adapter) and reads it (the consumer), so the wire format has one home.
+ * The wire formats of the deductions queue and the hold-expiry queue, in one place: JSON of a v2
+ * DeductionMessage and of a v1 HoldExpiryMessage. Each is written (by its SQS adapter) and read
+ * (by its consumer) through this module.
  */
 export const encodeDeductionMessage = (message: DeductionMessage): string => JSON.stringify(message);
 
@@ -18,20 +19,12 @@ export const encodeDeductionMessage = (message: DeductionMessage): string => JSO
  * accepted request is never lost to the upgrade.
  */
 export function decodeDeductionMessage(body: string): DeductionMessage | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const m = value as Record<string, unknown>;
+  const m = jsonObject(body);
+  if (!m) return undefined;
   const owner = m.v === 2 ? m.owner : m.v === 1 ? m.userId : undefined;
   const ok =
-    typeof m.id === 'string' &&
-    DEDUCTION_ID_PATTERN.test(m.id) &&
-    typeof m.sku === 'string' &&
-    SKU_PATTERN.test(m.sku) &&
+    isDeductionId(m.id) &&
+    isSku(m.sku) &&
     Number.isInteger(m.quantity) &&
     (m.quantity as number) >= 1 &&
     typeof owner === 'string' &&
@@ -49,3 +42,24 @@ export function decodeDeductionMessage(body: string): DeductionMessage | undefin
     requestHash: m.requestHash as string,
   };
 }
+
+export const encodeHoldExpiryMessage = (message: HoldExpiryMessage): string => JSON.stringify(message);
+
+/** Parses a hold-expiry timer; undefined for anything else (reported failed, dead-lettered). */
+export function decodeHoldExpiryMessage(body: string): HoldExpiryMessage | undefined {
+  const m = jsonObject(body);
+  if (m?.v !== 1 || !isDeductionId(m.id) || !isSku(m.sku) || !Number.isInteger(m.expiresAt)) return undefined;
+  return { v: 1, id: m.id as string, sku: m.sku as string, expiresAt: m.expiresAt as number };
+}
+
+function jsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isDeductionId = (value: unknown) => typeof value === 'string' && DEDUCTION_ID_PATTERN.test(value);
+const isSku = (value: unknown) => typeof value === 'string' && SKU_PATTERN.test(value);

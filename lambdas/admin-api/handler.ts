@@ -9,9 +9,9 @@ import { apiHandler } from '../http/api-handler.js';
 import { adminProductRoutes } from '../http/routes/admin-products.js';
 import { dynamoDocumentClient } from '../shared/clients.js';
 import { requireEnv } from '../shared/env.js';
-import { createLogger } from '../shared/logger.js';
+import { createTelemetry } from '../shared/telemetry.js';
 
-const logger = createLogger('admin-api');
+const { logger, metrics } = createTelemetry('admin-api');
 const writer = new DynamoCatalogWriter(dynamoDocumentClient(), requireEnv('CATALOG_TABLE'), systemClock);
 
-export const handler = apiHandler(adminProductRoutes(writer), logger);
+export const handler = apiHandler(adminProductRoutes(writer, metrics), logger, metrics);

@@ -1,6 +1,7 @@
 /**
  * Deduction consumer: drains the deductions queue in batches (SQS event source, partial batch
- * responses). Wiring only; see lambdas/domain/deductions/process-batch.ts.
+ * responses), holding winners for HOLD_SECONDS and rejecting the rest in bulk. Wiring only; see
+ * lambdas/domain/deductions/process-batch.ts.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { decodeDeductionMessage } from '../adapters/deduction-messages.js';
@@ -18,6 +19,8 @@ const ledger = new DynamoDeductions(
   systemClock,
 );
 const limitPerUser = intEnv('PER_USER_LIMIT', 1);
+// The hold window (context holdSeconds, validated at synthesis: 30–3600 s).
+const holdMs = intEnv('HOLD_SECONDS', 600) * 1000;
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const parsed: ParsedMessage[] = [];
@@ -34,6 +37,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     store: ledger,
     clock: systemClock,
     limitPerUser,
+    holdMs,
     onEvent: (e) => {
       if (e.type === 'group-failed')
         logger.warn('SKU group failed; its messages will be redelivered', { sku: e.sku, error: e.error as Error });
@@ -41,7 +45,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   });
   logger.info('Batch settled', {
     records: event.Records.length,
-    succeeded: outcome.succeeded,
+    held: outcome.held,
     rejected: outcome.rejected,
     stockWrites: outcome.stockWrites,
     conflicts: outcome.conflicts,

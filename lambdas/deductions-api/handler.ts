@@ -1,6 +1,6 @@
 /**
  * Deductions API: POST /v1/products/{sku}/deductions, GET /v1/deductions/{id},
- * POST /v1/deductions/{id}/cancel, each for the caller the Cognito authorizer verified.
+ * POST /v1/deductions/{id}/confirm and /cancel, each for the caller the Cognito authorizer verified.
  * Wiring only; see lambdas/domain/deductions/.
  */
 import { CachedAvailability } from '../adapters/cached-availability.js';

@@ -41,7 +41,7 @@ export interface BreakerOptions {
   openMs: number;
 }
 
-type BreakerState = 'closed' | 'open' | 'half-open';
+export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
  * A per-source circuit breaker: after `failureThreshold` consecutive failures it fails fast for
@@ -63,10 +63,12 @@ export class CircuitBreaker {
   private openedAt = 0;
   private trialInFlight = false;
 
+  /** @param onStateChange told of every change of state (metrics); must not throw. */
   constructor(
     readonly source: string,
     private readonly options: BreakerOptions,
     private readonly clock: Clock,
+    private readonly onStateChange: (state: BreakerState) => void = () => undefined,
   ) {}
 
   get currentState(): BreakerState {
@@ -99,6 +101,7 @@ export class CircuitBreaker {
   }
 
   private enter(state: BreakerState): void {
+    if (state !== this.state) this.onStateChange(state);
     this.state = state;
     this.epoch += 1;
     this.failures = 0;

@@ -11,10 +11,10 @@ import { apiHandler } from '../http/api-handler.js';
 import { adminFeedRoutes } from '../http/routes/admin-feeds.js';
 import { dynamoDocumentClient } from '../shared/clients.js';
 import { intEnv, requireEnv } from '../shared/env.js';
-import { createLogger } from '../shared/logger.js';
 import { s3Client } from '../shared/s3-client.js';
+import { createTelemetry } from '../shared/telemetry.js';
 
-const logger = createLogger('feed-admin');
+const { logger, metrics } = createTelemetry('feed-admin');
 const store = new DynamoFeedStore(dynamoDocumentClient(), requireEnv('FEEDS_TABLE'));
 const options = {
   pageSize: intEnv('FEED_PAGE_SIZE', defaultFeedOptions.pageSize),
@@ -37,6 +37,8 @@ export const handler = apiHandler(
     degrade: new DegradeSwitch(store, systemClock),
     statics: new StaticCopyUrls(requireEnv('FEEDS_STATIC_BASE_URL')),
     clock: systemClock,
+    metrics,
   }),
   logger,
+  metrics,
 );

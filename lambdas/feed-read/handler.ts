@@ -9,9 +9,9 @@ import { apiHandler } from '../http/api-handler.js';
 import { feedRoutes } from '../http/routes/feeds.js';
 import { dynamoDocumentClient } from '../shared/clients.js';
 import { intEnv, requireEnv } from '../shared/env.js';
-import { createLogger } from '../shared/logger.js';
+import { createTelemetry } from '../shared/telemetry.js';
 
-const logger = createLogger('feed-read');
+const { logger, metrics } = createTelemetry('feed-read');
 const store = new DynamoFeedStore(dynamoDocumentClient(), requireEnv('FEEDS_TABLE'));
 const options = { ...defaultFeedOptions, lookbackMs: intEnv('FEED_LOOKBACK_MS', defaultFeedOptions.lookbackMs) };
 
@@ -21,6 +21,8 @@ export const handler = apiHandler(
     degrade: new DegradeSwitch(store, systemClock),
     statics: new StaticCopyUrls(requireEnv('FEEDS_STATIC_BASE_URL')),
     currentMaxAgeSeconds: intEnv('FEED_CURRENT_MAX_AGE_S', 5),
+    metrics,
   }),
   logger,
+  metrics,
 );

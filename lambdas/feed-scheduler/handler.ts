@@ -3,6 +3,7 @@
  * (so a scheduled version goes live in degraded mode too), keep the current version from being
  * pruned, and mark pruned versions' static copies for expiry. Wiring only; see FeedUpkeep.
  */
+import middy from '@middy/core';
 import { DynamoFeedStore } from '../adapters/dynamo-feeds.js';
 import { S3StaticCopies } from '../adapters/s3-static-copies.js';
 import { systemClock } from '../domain/clock.js';
@@ -10,10 +11,10 @@ import { defaultFeedOptions } from '../domain/feed/types.js';
 import { FeedUpkeep } from '../domain/feed/upkeep.js';
 import { dynamoDocumentClient } from '../shared/clients.js';
 import { intEnv, optionalEnv, requireEnv } from '../shared/env.js';
-import { createLogger } from '../shared/logger.js';
 import { s3Client } from '../shared/s3-client.js';
+import { createTelemetry, withTelemetry } from '../shared/telemetry.js';
 
-const logger = createLogger('feed-scheduler');
+const { logger, metrics } = createTelemetry('feed-scheduler');
 const store = new DynamoFeedStore(dynamoDocumentClient(), requireEnv('FEEDS_TABLE'));
 const upkeep = new FeedUpkeep(
   {
@@ -25,9 +26,10 @@ const upkeep = new FeedUpkeep(
   { lookbackMs: intEnv('FEED_LOOKBACK_MS', defaultFeedOptions.lookbackMs) },
 );
 
-export const handler = async (): Promise<{ feeds: number; current: Record<string, number | null> }> => {
+export const handler = middy(async (): Promise<{ feeds: number; current: Record<string, number | null> }> => {
   const current: Record<string, number | null> = {};
   for (const feedId of await store.feedIds()) current[feedId] = (await upkeep.run(feedId))?.version ?? null;
+  metrics.add('FeedsSynced', Object.values(current).filter((v) => v !== null).length);
   logger.info('Feeds synced', { current });
   return { feeds: Object.keys(current).length, current };
-};
+}).use(withTelemetry({ logger, metrics }));

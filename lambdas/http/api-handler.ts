@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DependencyError, isCrestError, OutcomeUnknownError } from '../domain/errors.js';
+import { type MetricsPublisher, withTelemetry } from '../shared/telemetry.js';
 import { httpErrors, isTransientDependencyFailure } from './errors.js';
 import { type Route, type Routes, routeFor } from './router.js';
 
@@ -22,9 +23,13 @@ class DeadlineReached extends Error {
  * AbortController between every invocation of a module, which is right for Lambda (one request
  * per container) but would let one request's deadline abort its neighbours' writes in the local
  * runtime, which hosts concurrent invocations in one process.
+ *
+ * Every log line carries the Lambda context (request id, cold start), and the function's metrics
+ * are published when due (lambdas/shared/telemetry.ts).
  */
-export function apiHandler(routes: Routes, logger: Logger) {
+export function apiHandler(routes: Routes, logger: Logger, metrics?: MetricsPublisher) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+    .use(withTelemetry({ logger, metrics }))
     .use(httpErrors({ logger }))
     .handler((event, context) => serve(routeFor(routes, event), event, context));
 }

@@ -9,9 +9,9 @@ import { apiHandler } from '../http/api-handler.js';
 import { productDetailRoutes } from '../http/routes/product-detail.js';
 import { cachedReadClient } from '../shared/dax-client.js';
 import { intEnv, requireEnv } from '../shared/env.js';
-import { createLogger } from '../shared/logger.js';
+import { createTelemetry } from '../shared/telemetry.js';
 
-const logger = createLogger('product-read');
+const { logger, metrics } = createTelemetry('product-read');
 const defaults = defaultProductDetailOptions;
 const options = {
   ...defaults,
@@ -28,9 +28,10 @@ const options = {
   cacheMaxEntries: intEnv('L1_MAX_ENTRIES', defaults.cacheMaxEntries),
 };
 const reader = new DynamoCatalogReader(cachedReadClient(), requireEnv('CATALOG_TABLE'));
-const products = new ProductDetailService(reader, systemClock, options);
+const products = new ProductDetailService(reader, systemClock, options, metrics);
 
 export const handler = apiHandler(
   productDetailRoutes({ products, maxAgeSeconds: Math.max(1, Math.floor(options.cacheTtlMs.stock / 1000)) }),
   logger,
+  metrics,
 );

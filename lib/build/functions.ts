@@ -12,11 +12,14 @@ export const FUNCTIONS = [
   'product-read',
   'deductions-api',
   'deduction-consumer',
+  'deduction-events',
+  'hold-expiry',
   'admin-api',
   'catalog-stream',
   'feed-read',
   'feed-admin',
   'feed-scheduler',
+  'health-check',
 ] as const;
 
 /**

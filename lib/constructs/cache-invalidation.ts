@@ -25,7 +25,8 @@ export class CacheInvalidation extends Construct {
   constructor(scope: Construct, id: string, props: CacheInvalidationProps) {
     super(scope, id);
     this.failures = new DeadLetterQueue(this, 'Failures', {
-      alarmDescription: 'Catalog stream records were given up on: caches may be stale until their TTL; inspect the failure queue',
+      alarmDescription: 'Catalog stream records were given up on: caches may be stale until their TTL; inspect the failure queue.',
+      runbook: 'catalog-stream-failures',
     });
 
     this.processorFunction = new CrestFunction(this, 'Processor', {

@@ -163,6 +163,34 @@ export class CrestApi extends Construct {
   }
 
   /**
+   * Adds `METHOD path` answered by API Gateway itself (a MOCK integration): 200 with `body` as
+   * JSON and the given headers, no function and no dependency behind it. Public, like a
+   * storefront route (stage throttling and WAF rate rules apply).
+   */
+  addMockRoute(method: string, path: string, answer: { body: unknown; headers?: Record<string, string> }): apigw.Method {
+    const headers = Object.entries(answer.headers ?? {}).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`]);
+    const methodResource = this.restApi.root.resourceForPath(path).addMethod(
+      method,
+      new apigw.MockIntegration({
+        // A GET carries no body to map; any other content type is refused (415) rather than guessed at.
+        passthroughBehavior: apigw.PassthroughBehavior.NEVER,
+        requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        integrationResponses: [
+          {
+            statusCode: '200',
+            responseTemplates: { 'application/json': JSON.stringify(answer.body) },
+            responseParameters: Object.fromEntries(headers),
+          },
+        ],
+      }),
+      { methodResponses: [{ statusCode: '200', responseParameters: Object.fromEntries(headers.map(([name]) => [name, true])) }] },
+    );
+    suppress(methodResource, 'APIG4', 'Public, anonymous route answered by API Gateway itself (MOCK): no data, no function behind it.');
+    suppress(methodResource, 'COG4', 'Public, anonymous route answered by API Gateway itself (see APIG4).');
+    return methodResource;
+  }
+
+  /**
    * The web ACL: AWS's common rule set, except that its 8 KB body limit (SizeRestrictions_BODY)
    * only counts and a rule of ours blocks on its label everywhere but the publish route; a per-IP
    * rate rule; and a per-buyer rate rule on the routes marked `throttlePerBuyer`, aggregated per

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../lambdas/domain/metrics.js';
 import { type FunctionName, functionBundleDir } from '../build/functions.js';
 import { suppress } from '../nag.js';
 import type { DaxAccess, DaxCache } from './dax-cache.js';
@@ -72,6 +73,8 @@ export class CrestFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // The metric catalog's namespace (lambdas/domain/metrics.ts), as Powertools Metrics reads it.
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...props.environment,
       },
       ...(placement ? { vpc: placement.vpc, vpcSubnets: placement.subnets, securityGroups: placement.securityGroups } : {}),

@@ -88,7 +88,8 @@ export class LambdaHost {
     const environment = { ...this.environmentOf(description), ...LOCAL_HOSTING_ENV };
     const bundle = path.join(this.assemblyDir, description.assetPath, `${description.handlerFile}.mjs`);
     const module = await withEnv(
-      { ...environment, AWS_LAMBDA_FUNCTION_NAME: description.name },
+      // As Lambda sets them; Powertools reads the initialization type to tell a cold start.
+      { ...environment, AWS_LAMBDA_FUNCTION_NAME: description.name, AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' },
       () => import(`${pathToFileURL(bundle).href}?fn=${logicalId}`),
     );
     const handler = module[description.handlerExport] as Handler | undefined;

@@ -3,6 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type RunningApi, startApiGateway } from './api-gateway/server.js';
 import { type AwsJsonEndpoint, startAwsJsonEndpoint } from './aws-json/endpoint.js';
+import { eventBridgeService, LocalEventLog } from './aws-json/eventbridge.js';
 import { secretsManagerService } from './aws-json/secrets-manager.js';
 import { type AwsProxies, type CeilingSettings, startAwsProxies } from './aws-proxies.js';
 import { asCaller } from './aws-proxy/caller-tag.js';
@@ -12,6 +13,8 @@ import { SqsEventSource } from './event-sources/sqs-poller.js';
 import { StreamEventSource } from './event-sources/stream-poller.js';
 import { LocalIdentity } from './identity/local-identity.js';
 import { LambdaHost } from './lambda-host.js';
+import { LiveObserver } from './live-view/observer.js';
+import { liveViewRoutes } from './live-view/routes.js';
 import { startMessagingEmulator } from './messaging-emulator.js';
 import {
   LOCAL_CREDENTIALS,
@@ -76,8 +79,12 @@ export interface LocalRuntime {
    * `Authorization` header of a buyer or admin route carries.
    */
   token(username: string, groups?: readonly string[]): Promise<string>;
-  /** The endpoint serving the services emulated in-process (Secrets Manager). */
+  /** The endpoint serving the services emulated in-process (Secrets Manager, EventBridge). */
   awsJsonEndpoint: string;
+  /** What the functions put on the template's event buses (GET /_local/events serves it). */
+  events: LocalEventLog;
+  /** The hold window the template gives the deduction consumer (context holdSeconds, `HOLD_SECONDS`). */
+  holdSeconds: number;
   stack: StackDescription;
   provisioned: ProvisionedResources;
   host: LambdaHost;
@@ -92,6 +99,8 @@ export interface LocalRuntime {
   readyMs: number;
   /** Queue depths and function concurrency, as served on GET /_local/status. */
   status(): Promise<LocalStatus>;
+  /** What the live view at /_local/ shows (lib/local/live-view/). */
+  liveView: LiveObserver;
   /**
    * Resolves once every stream record written before the call has been processed and every queue
    * is empty with no invocation in flight.
@@ -147,11 +156,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const endpoints: LocalEndpoints = { dynamodb: dynamoEndpoint, sqs: messaging.endpoint, s3: messaging.endpoint };
     const stack = describeStack(assembly.template, { stackName: assembly.stackName, namePrefix: options.namePrefix });
     const clients = localClients(endpoints);
+    const events = new LocalEventLog(log);
+    stops.push(async () => events.close());
     step('provisioning tables, queues and buckets from the template…');
     const [provisioned, identity, awsJson] = await settledAll([
       provision(stack, clients),
       LocalIdentity.create(stack.userPools),
-      startAwsJsonEndpoint([secretsManagerService(stack.secrets)]).then((endpoint) => {
+      startAwsJsonEndpoint([secretsManagerService(stack.secrets), eventBridgeService(stack.eventBuses, events)]).then((endpoint) => {
         stops.push(endpoint.close);
         return endpoint;
       }),
@@ -206,6 +217,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       step(`seeded ${count} catalog items; feed ${DEMO_FEED}: version ${feed.now} current, ${feed.scheduled} live in 5 minutes`);
     }
 
+    const liveView = new LiveObserver(stack, { sqs: clients.sqs, queueUrl: (id) => provisioned.queueUrl(id) });
+    stops.push(async () => liveView.stop());
+
     step('starting the event sources and schedules…');
     const sqsSources = stack.queueMappings.map((m) => {
       const queue = stack.queues.find((q) => q.logicalId === m.queueLogicalId);
@@ -227,6 +241,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           streams: sourceClients.dynamodbStreams,
           sqs: sourceClients.sqs,
           log,
+          tap: (records) => liveView.recordStreamRecords(records, m.functionLogicalId),
         }),
     );
     stops.push(async () => {
@@ -239,6 +254,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stops.push(async () => stopSchedules());
 
     const parts = { sqsSources, streamSources, host };
+    liveView.attach(parts);
     const status = () => runtimeStatus(parts);
     const settle = (timeoutMs?: number) => settleSources(parts, timeoutMs);
     step('waiting for the event sources to settle…');
@@ -255,7 +271,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       host: API_HOST,
       authorizers: identity,
       localStatus: status,
+      localEvents: (query) => events.serve(query),
       localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
+      localRoutes: liveViewRoutes(liveView),
+      onResponse: (method, url, statusCode) => liveView.recordResponse(method, url, statusCode),
     });
     stops.push(api.close);
     const readyMs = performance.now() - started;
@@ -267,6 +286,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       identity,
       token: async (username, groups = []) => (await identity.signIn({ username, groups: [...groups] })).idToken,
       awsJsonEndpoint: awsJson.url,
+      events,
+      holdSeconds: Number(stack.functions.find((f) => f.environment.HOLD_SECONDS !== undefined)?.environment.HOLD_SECONDS ?? 0),
       stack,
       provisioned,
       host,
@@ -277,6 +298,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       streamSources,
       readyMs,
       status,
+      liveView,
       settle,
       resourceName: (type, hint) => findByHint(lists[type], hint).name,
       queueUrl: (hint) => provisioned.queueUrl(findByHint(stack.queues, hint).logicalId),
@@ -319,4 +341,5 @@ function configureProcessEnv(endpoints: LocalEndpoints, awsJson: AwsJsonEndpoint
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJson.url;
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = awsJson.url;
 }

@@ -16,6 +16,8 @@ export interface StackDescription {
   readonly userPools: readonly UserPoolDescription[];
   /** Secrets Manager secrets (the local endpoint serves a value per run). */
   readonly secrets: readonly SecretDescription[];
+  /** EventBridge buses (the local endpoint records what is put on them). */
+  readonly eventBuses: readonly EventBusDescription[];
   /** Crest's functions (CDK's own helper functions have no bundle of ours and are not hosted). */
   readonly functions: readonly FunctionDescription[];
   readonly api: ApiDescription;
@@ -81,6 +83,9 @@ export interface SecretDescription extends ResourceIdentity {
   };
 }
 
+/** An EventBridge bus: `name` is its bus name here (what `Ref` and `Name` give). */
+export type EventBusDescription = ResourceIdentity;
+
 export interface FunctionDescription extends ResourceIdentity {
   /** Bundle file (without .mjs) and export, from `Handler: file.export`. */
   readonly handlerFile: string;
@@ -94,13 +99,23 @@ export interface FunctionDescription extends ResourceIdentity {
   readonly environment: Readonly<Record<string, unknown>>;
 }
 
-/** One API Gateway method with a Lambda proxy integration. */
+/** What API Gateway answers itself for a MOCK integration (its first integration response). */
+export interface MockAnswer {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** One API Gateway method: a Lambda proxy integration, or a MOCK integration (`mock`). */
 export interface Route {
   readonly method: string;
   /** Resource path with parameters, e.g. /v1/products/{sku}. */
   readonly resourcePath: string;
   readonly segments: readonly string[];
+  /** The integrated function ('' for a MOCK integration). */
   readonly functionLogicalId: string;
+  /** Present for a MOCK integration: the gateway answers this, no function is invoked. */
+  readonly mock?: MockAnswer;
   readonly requiredHeaders: readonly string[];
   /** The method's Cognito authorizer, if any (`AuthorizationType: COGNITO_USER_POOLS`). */
   readonly authorizer?: RouteAuthorizer;
@@ -253,6 +268,7 @@ export function describeStack(template: CfnTemplate, options: DescribeOptions): 
     buckets: ofType('AWS::S3::Bucket').map(([id, r]) => identity(id, r)),
     userPools,
     secrets: ofType('AWS::SecretsManager::Secret').map(([id, r]) => describeSecret(identity(id, r), r.Properties ?? {})),
+    eventBuses: ofType('AWS::Events::EventBus').map(([id, r]) => identity(id, r)),
     functions,
     api: {
       routes: describeRoutes(template, (v) => functionId(v, 'An API method')),
@@ -290,6 +306,7 @@ export function stackIntrinsics(
     ['AWS::Lambda::Function', stack.functions],
     ['AWS::Cognito::UserPool', stack.userPools],
     ['AWS::SecretsManager::Secret', stack.secrets],
+    ['AWS::Events::EventBus', stack.eventBuses],
   ] as const) {
     for (const identity of list) all.set(identity.logicalId, { type, identity });
   }
@@ -309,6 +326,7 @@ export function stackIntrinsics(
       if (type === 'AWS::S3::Bucket' && attribute === 'RegionalDomainName') return `${identity.name}.s3.localhost`;
       // A secret's Ref is its ARN (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html).
       if (type === 'AWS::SecretsManager::Secret' && attribute === 'Ref') return identity.arn;
+      if (type === 'AWS::Events::EventBus' && attribute === 'Name') return identity.name;
       if (attribute === 'Ref') return identity.name;
       throw new Error(`Local runtime cannot resolve Fn::GetAtt ${logicalId}.${attribute}`);
     },
@@ -354,6 +372,8 @@ function localArn(type: string, name: string): string {
       return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
     case 'AWS::Events::Rule':
       return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`;
+    case 'AWS::Events::EventBus':
+      return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
     case 'AWS::Cognito::UserPool':
       return `arn:aws:cognito-idp:${LOCAL_REGION}:${LOCAL_ACCOUNT}:userpool/${name}`;
     case 'AWS::SecretsManager::Secret':
@@ -484,15 +504,17 @@ function describeRoutes(template: CfnTemplate, functionId: (value: unknown) => s
   for (const m of Object.values(template.Resources)) {
     if (m.Type !== 'AWS::ApiGateway::Method') continue;
     const p = m.Properties ?? {};
-    const integration = p.Integration as { Type?: string; Uri?: unknown } | undefined;
-    if (integration?.Type !== 'AWS_PROXY') continue;
+    const integration = p.Integration as { Type?: string; Uri?: unknown; IntegrationResponses?: unknown } | undefined;
+    if (integration?.Type !== 'AWS_PROXY' && integration?.Type !== 'MOCK') continue;
     const resourcePath = pathOf(p.ResourceId) || '/';
     const requestParameters = (p.RequestParameters ?? {}) as Record<string, boolean>;
+    const mock = integration.Type === 'MOCK' ? mockAnswer(integration.IntegrationResponses) : undefined;
     routes.push({
       method: String(p.HttpMethod),
       resourcePath,
       segments: resourcePath.split('/').filter(Boolean),
-      functionLogicalId: functionId(findFunctionArn(integration.Uri)),
+      functionLogicalId: mock ? '' : functionId(findFunctionArn(integration.Uri)),
+      ...(mock ? { mock } : {}),
       requiredHeaders: Object.entries(requestParameters)
         .filter(([k, required]) => required && k.startsWith('method.request.header.'))
         .map(([k]) => k.slice('method.request.header.'.length)),
@@ -523,6 +545,21 @@ function describeAuthorizer(template: CfnTemplate, p: Props): RouteAuthorizer | 
     throw new Error(`Authorizer ${logicalId}: every provider must be a user pool of this stack`);
   }
   return { logicalId, userPoolLogicalIds: pools as string[], header };
+}
+
+/**
+ * A MOCK integration's answer: its first integration response, with the JSON template as the body
+ * (static text: the local gateway evaluates no VTL) and static header values (`'value'`).
+ */
+function mockAnswer(responses: unknown): MockAnswer {
+  const [first] = (responses as Array<{ StatusCode?: string; ResponseTemplates?: Props; ResponseParameters?: Props }> | undefined) ?? [];
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const [key, value] of Object.entries(first?.ResponseParameters ?? {})) {
+    const name = /^method\.response\.header\.(.+)$/.exec(key)?.[1];
+    const literal = /^'(.*)'$/.exec(String(value))?.[1];
+    if (name && literal !== undefined) headers[name.toLowerCase()] = literal;
+  }
+  return { statusCode: Number(first?.StatusCode ?? 200), headers, body: String(first?.ResponseTemplates?.['application/json'] ?? '') };
 }
 
 /** The `Fn::GetAtt [fn, Arn]` inside an integration URI's `Fn::Join`. */

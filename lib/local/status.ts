@@ -13,6 +13,8 @@ export interface LocalStatus {
     invocationsInFlight: number;
     maxInvocationsInFlight: number;
     invocations: number;
+    /** Messages its consumer settled (deleted after success) since the start. */
+    settled: number;
   }>;
   streams: StreamSourceStats[];
   functions: Array<{ function: string; inFlight: number; maxInFlight: number; invocations: number; errors: number; timeouts: number }>;
@@ -39,6 +41,7 @@ export async function runtimeStatus({ sqsSources, streamSources, host }: Runtime
           invocationsInFlight: s.stats.inFlight,
           maxInvocationsInFlight: s.stats.maxInFlight,
           invocations: s.stats.invocations,
+          settled: s.stats.deleted,
         };
       }),
     ),
@@ -62,16 +65,55 @@ export async function settle(parts: RuntimeParts, timeoutMs = 90_000): Promise<v
   }
 }
 
-/** Logs each busy queue's depth and consumer concurrency every 2 s. Returns a function that stops it. */
+/**
+ * Progress of each queue while it drains, from successive status snapshots: depth, consumers
+ * against their cap, the rate messages are settled at and the time left at that rate; and a
+ * summary line once the queue is empty again.
+ */
+export class DrainProgress {
+  private readonly draining = new Map<string, { since: number; settledBefore: number; at: number; settled: number }>();
+
+  lines(status: LocalStatus, now: number): string[] {
+    const out: string[] = [];
+    for (const q of status.queues) {
+      const name = q.queue.replace(/[0-9A-F]{8}$/, '');
+      const run = this.draining.get(q.queue);
+      if (!busy(q)) {
+        if (run) {
+          const done = q.settled - run.settledBefore;
+          const seconds = (now - run.since) / 1000;
+          out.push(`queue ${name} drained: ${done.toLocaleString('en-US')} settled in ${seconds.toFixed(1)} s (${rate(done, seconds)}/s)`);
+          this.draining.delete(q.queue);
+        }
+        continue;
+      }
+      const last = run ?? { since: now, settledBefore: q.settled, at: now, settled: q.settled };
+      const seconds = (now - last.at) / 1000;
+      const perSecond = seconds > 0 ? (q.settled - last.settled) / seconds : 0;
+      const left = q.visible + q.inFlightMessages;
+      const eta = perSecond > 0 ? `, about ${Math.ceil(left / perSecond)} s to go` : '';
+      out.push(
+        `queue ${name}: ${left.toLocaleString('en-US')} left (${q.visible.toLocaleString('en-US')} waiting, ${q.inFlightMessages.toLocaleString('en-US')} in flight); ` +
+          `${q.invocationsInFlight}/${q.concurrencyCap} consumers; ${rate(q.settled - last.settled, seconds)} settled/s${eta}`,
+      );
+      this.draining.set(q.queue, { since: last.since, settledBefore: last.settledBefore, at: now, settled: q.settled });
+    }
+    return out;
+  }
+}
+
+const rate = (n: number, seconds: number) => (seconds > 0 ? Math.round(n / seconds).toLocaleString('en-US') : '0');
+
+/**
+ * Logs each busy queue's progress every 2 s (DrainProgress) and a summary when it has drained.
+ * Returns a function that stops it.
+ */
 export function startProgressLog(parts: RuntimeParts, log: (line: string) => void): () => void {
+  const progress = new DrainProgress();
   const timer = setInterval(() => {
     void runtimeStatus(parts).then(
       (status) => {
-        for (const q of status.queues.filter(busy)) {
-          log(
-            `queue ${q.queue}: ${q.visible} waiting, ${q.inFlightMessages} in flight; ${q.function} ${q.invocationsInFlight}/${q.concurrencyCap} running`,
-          );
-        }
+        for (const line of progress.lines(status, Date.now())) log(line);
       },
       () => undefined,
     );

@@ -96,14 +96,14 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
     }
 
     const records = await settled(acceptedIds, 90_000);
-    const succeeded = records.filter((r) => r.status === 'SUCCEEDED');
+    const succeeded = records.filter((r) => r.status === 'HELD');
     const perUser = new Map<string, number>();
     for (const r of succeeded) perUser.set(r.owner, (perUser.get(r.owner) ?? 0) + r.quantity);
     const stock = await catalog.getStock('PROP-1');
     const source = runtime.sqsSources[0];
 
     expect(records).toHaveLength(acceptedIds.length);
-    expect(records.every((r) => r.status === 'SUCCEEDED' || r.status === 'REJECTED')).toBe(true);
+    expect(records.every((r) => r.status === 'HELD' || r.status === 'REJECTED')).toBe(true);
     expect(succeeded.reduce((s, r) => s + r.quantity, 0)).toBe(STOCK);
     expect(stock?.quantity).toBe(0);
     expect(STOCK - (stock?.quantity ?? 0)).toBe(succeeded.length);
@@ -140,7 +140,7 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
       dead = out.Messages?.find((m) => m.Body?.includes('not-a-deduction'))?.Body;
     }
 
-    expect(records.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(records.map((r) => r.status)).toEqual(['HELD', 'HELD', 'HELD']);
     expect(dead).toBe('{"v":1,"id":"not-a-deduction"');
   }, 90_000);
 });

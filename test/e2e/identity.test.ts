@@ -61,7 +61,7 @@ describe('identity on the buy path (local runtime)', () => {
     const asKeys = await Promise.all(Array.from({ length: 20 }, (_, i) => buy('ID-MANY', `bypass-key-${i}-xyz`, mallory)));
     await runtime.settle();
     const outcomes = await Promise.all(asKeys.map(async (r) => (await status(r.body.id, mallory)).body));
-    const succeeded = outcomes.filter((o) => o.status === 'SUCCEEDED');
+    const succeeded = outcomes.filter((o) => o.status === 'HELD');
     report('1: one client, 10 user ids in the body, then 20 keys at once under one token (limit 1 per user)', [
       `userId in the body: ${JSON.stringify(asNames.map((r) => r.status))} ${JSON.stringify(asNames[0]?.body.error)}`,
       `20 keys: ${asKeys.filter((r) => r.status === 202).length}× 202, settled ${JSON.stringify(outcomes.map((o) => o.reason ?? o.status))}`,
@@ -115,8 +115,8 @@ describe('identity on the buy path (local runtime)', () => {
     expect(shape(cancelUnknown)).toEqual(shape(readUnknown));
     expect(readUnknown).toMatchObject({ status: 404, body: { error: { code: 'DEDUCTION_NOT_FOUND' } } });
     expect(readLeaked.headers.get('cache-control')).toBe(readUnknown.headers.get('cache-control'));
-    expect(aliceSees.body).toMatchObject({ id: bought.body.id, status: 'SUCCEEDED' });
-    expect(Object.keys(aliceSees.body).sort()).toEqual(['completedAt', 'createdAt', 'id', 'quantity', 'sku', 'status']);
+    expect(aliceSees.body).toMatchObject({ id: bought.body.id, status: 'HELD' });
+    expect(Object.keys(aliceSees.body).sort()).toEqual(['createdAt', 'decidedAt', 'expiresAt', 'id', 'quantity', 'sku', 'status']);
     expect(await stock('ID-READ')).toBe(99);
   });
 
@@ -141,8 +141,8 @@ describe('identity on the buy path (local runtime)', () => {
     expect(owner.body.id).not.toBe(squat.body.id);
     expect(retry.body.id).toBe(owner.body.id);
     expect(reused).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_KEY_REUSED' } } });
-    expect(aliceSees.body).toMatchObject({ status: 'SUCCEEDED', quantity: 1 });
-    expect(mallorySees.body).toMatchObject({ status: 'SUCCEEDED', quantity: 1 });
+    expect(aliceSees.body).toMatchObject({ status: 'HELD', quantity: 1 });
+    expect(mallorySees.body).toMatchObject({ status: 'HELD', quantity: 1 });
     expect(await stock('ID-SQUAT')).toBe(98);
   });
 

@@ -138,8 +138,8 @@ function runtimeTree(r: Started): { tree: Proc[]; node: Proc; jvm: Proc; fauxqs:
 }
 
 describe('npm start (bin/local.ts) as a user runs it', () => {
-  it('answers every README demo call as documented on its very first answer, sold-out fast path included', async () => {
-    const r = await npmStart();
+  it('answers every README demo call as documented on its very first answer, sold-out fast path and hold expiry included', async () => {
+    const r = await npmStart({ HOLD_SECONDS: '30' });
     await untilPortOpens(r);
     const portOpenMs = performance.now() - r.startedAt;
     const url = `http://127.0.0.1:${r.ports.api}`;
@@ -147,7 +147,8 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     const product = await call(`${url}/v1/products/DEMO-0001`);
     const firstOkMs = performance.now() - r.startedAt;
     const feed = await call(`${url}/v1/feeds/todays-picks?page=1`);
-    // The buyer's flow as the README shows it: a token, a deduction, its status until settled, a cancel.
+    // The buyer's flow as the README shows it: a token, a deduction, its status until decided, a
+    // confirm, a cancel.
     const tokens = async (body: object) => call(`${url}/_local/tokens`, { method: 'POST', body: JSON.stringify(body) });
     const alice = await tokens({ username: 'alice' });
     const deduction = await call(`${url}/v1/products/FLASH-0001/deductions`, {
@@ -156,10 +157,14 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
       body: JSON.stringify({ quantity: 1 }),
     });
     const status = await call(`${url}/v1/deductions/${deduction.body.id}`, { headers: { Authorization: alice.body.idToken } });
-    const succeeded = await until(async () => {
+    const held = await until(async () => {
       const poll = await call(`${url}/v1/deductions/${deduction.body.id}`, { headers: { Authorization: alice.body.idToken } });
       return poll.body.status === 'QUEUED' ? undefined : poll;
     }, 60_000);
+    const confirmed = await call(`${url}/v1/deductions/${deduction.body.id}/confirm`, {
+      method: 'POST',
+      headers: { Authorization: alice.body.idToken },
+    });
     const cancelled = await call(`${url}/v1/deductions/${deduction.body.id}/cancel`, {
       method: 'POST',
       headers: { Authorization: alice.body.idToken },
@@ -170,6 +175,8 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
       headers: { Authorization: ops.body.idToken, 'content-type': 'application/json' },
       body: JSON.stringify({ amount: 1299, currency: 'EUR' }),
     });
+    const health = await call(`${url}/v1/health`);
+    const liveView = await fetch(`${url}/_local/`);
     console.info(`npm start: port open after ${(portOpenMs / 1000).toFixed(1)} s, first 200 after ${(firstOkMs / 1000).toFixed(1)} s`);
 
     expect(product).toMatchObject({ status: 200, body: { sku: 'DEMO-0001', versions: { info: 1, price: 1, stock: 1 }, degraded: [] } });
@@ -179,11 +186,17 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     expect(alice).toMatchObject({ status: 200, body: { idToken: expect.any(String), accessToken: expect.any(String), expiresIn: 3600 } });
     expect(deduction).toMatchObject({ status: 202, body: { status: 'QUEUED', id: expect.stringMatching(/^d_/) } });
     expect(status).toMatchObject({ status: 200, body: { id: deduction.body.id, sku: 'FLASH-0001', quantity: 1 } });
-    expect(succeeded?.body.status).toBe('SUCCEEDED');
+    expect(held?.body).toMatchObject({ status: 'HELD', expiresAt: expect.any(String) });
+    expect(Date.parse(held?.body.expiresAt) - Date.parse(held?.body.decidedAt)).toBe(30_000);
+    expect(confirmed).toMatchObject({ status: 200, body: { id: deduction.body.id, status: 'CONFIRMED' } });
     expect(cancelled).toMatchObject({ status: 200, body: { id: deduction.body.id, status: 'CANCELLED' } });
     expect(ops.status).toBe(200);
     expect(price).toMatchObject({ status: 200, body: { amount: 1299, currency: 'EUR' } });
     expect(r.output()).toMatch(/Crest is ready at http:\/\/127\.0\.0\.1:\d+ {2}\(ready in \d+\.\d s/);
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect([liveView.status, liveView.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await liveView.text()).toContain('<title>Crest · live local view</title>');
+    expect(r.output()).toContain(`live view:     http://127.0.0.1:${r.ports.api}/_local/`);
 
     // A small flash sale: buy out a SKU with a few units, then the next POST is 409 SOLD_OUT.
     const small = demoCatalog().find((p) => p.stock.quantity >= 2 && p.stock.quantity <= 5);
@@ -219,8 +232,41 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     }, 15_000);
     console.info(`npm start: 409 SOLD_OUT ${Math.round(performance.now() - soldOutFrom)} ms after the last unit was settled`);
 
-    expect(settled).toEqual(accepted.map(() => 'SUCCEEDED'));
+    expect(settled).toEqual(accepted.map(() => 'HELD'));
     expect(soldOut?.body.error.code).toBe('SOLD_OUT');
+
+    // Nobody confirms: 30 s after the decision the holds expire, the units are back, and the
+    // sold-out flag clears, so the next buyer is accepted again.
+    const reread = async (a: (typeof accepted)[number], i: number) =>
+      (
+        await call(`${url}${a.headers.get('location')}`, {
+          headers: { Authorization: (await tokens({ username: `buyer-${i}` })).body.idToken },
+        })
+      ).body;
+    const deadlines = await Promise.all(accepted.map(async (a, i) => Date.parse((await reread(a, i)).expiresAt)));
+    const expired = await until(async () => {
+      const states = await Promise.all(accepted.map(reread));
+      return states.every((d) => d.status === 'EXPIRED') ? states : undefined;
+    }, 120_000);
+    const lateness = (expired ?? []).map((d, i) => Date.parse(d.completedAt) - (deadlines[i] ?? 0));
+    const backOnSale = await until(async () => {
+      const next = await buy(`after-expiry-${Date.now()}`);
+      return next.status === 202 ? next : undefined;
+    }, 30_000);
+    const events = await call(`${url}/_local/events?type=Deduction&limit=1000`);
+    const kinds = (id: string) =>
+      (events.body.events as Array<{ 'detail-type': string; detail: { id: string } }>)
+        .filter((e) => e.detail.id === id)
+        .map((e) => e['detail-type'])
+        .reverse();
+    console.info(`npm start: holds expired ${lateness.join(', ')} ms after their deadline`);
+
+    expect(expired?.map((d) => d.status)).toEqual(accepted.map(() => 'EXPIRED'));
+    expect(lateness.every((ms) => ms >= 0)).toBe(true);
+    expect(backOnSale?.status).toBe(202);
+    expect(kinds(deduction.body.id)).toEqual(['Deduction HELD', 'Deduction CONFIRMED', 'Deduction CANCELLED']);
+    for (const a of accepted) expect(kinds(a.body.id)).toEqual(['Deduction HELD', 'Deduction EXPIRED']);
+    expect(r.output()).toMatch(/\[crest\] event Deduction EXPIRED id=d_/);
 
     // Ctrl-C in a terminal: SIGINT to the whole foreground process group.
     const { tree } = runtimeTree(r);

@@ -2,14 +2,18 @@ import { deductionIds } from '../../lambdas/domain/deductions/id.js';
 import {
   type Availability,
   type AvailabilityView,
+  type DeductionEvents,
   type DeductionQueue,
   type DeductionStore,
+  type DeductionTransition,
+  type HoldTimers,
   type LedgerSnapshot,
   MessageNotSentError,
+  type Rejection,
   type StockLedger,
-  type SuccessChunk,
+  type UnitChunk,
 } from '../../lambdas/domain/deductions/ports.js';
-import type { Deduction, DeductionMessage, RejectReason } from '../../lambdas/domain/deductions/types.js';
+import type { Deduction, DeductionMessage, HoldExpiryMessage } from '../../lambdas/domain/deductions/types.js';
 import type { Stock } from '../../lambdas/domain/product/types.js';
 
 /** Deduction ids as the deployed function derives them, with a fixed test secret. */
@@ -30,6 +34,13 @@ export function deduction(overrides: Partial<Deduction> = {}): Deduction {
     ...overrides,
   };
 }
+
+/** The chunk that moves `ds` together (as unitChunks would make it). */
+export const chunkOf = (...ds: Deduction[]): UnitChunk => ({
+  deductions: ds,
+  units: ds.reduce((s, d) => s + d.quantity, 0),
+  unitsByOwner: ds.reduce((m, d) => m.set(d.owner, (m.get(d.owner) ?? 0) + d.quantity), new Map<string, number>()),
+});
 
 /**
  * In-memory DeductionStore and StockLedger (one object, like DynamoDeductions), held to the same
@@ -71,29 +82,78 @@ export class MemoryDeductions implements DeductionStore, StockLedger {
       ),
     };
   }
-  async commit(sku: string, chunk: SuccessChunk, limitPerUser: number, now: number): Promise<'committed' | 'conflict'> {
+  async hold(sku: string, chunk: UnitChunk, limitPerUser: number, now: number, holdUntil: number): Promise<'committed' | 'conflict'> {
     const stock = this.stock.get(sku);
     if (!stock || stock.quantity < chunk.units) return 'conflict';
     if (chunk.deductions.some((d) => this.records.get(d.id)?.status !== 'QUEUED')) return 'conflict';
     if ([...chunk.unitsByOwner].some(([u, units]) => (this.holdings.get(`${sku}#${u}`) ?? 0) > limitPerUser - units)) return 'conflict';
     this.stock.set(sku, { ...stock, quantity: stock.quantity - chunk.units, version: stock.version + 1 });
     for (const d of chunk.deductions)
-      this.records.set(d.id, { ...(this.records.get(d.id) as Deduction), status: 'SUCCEEDED', completedAt: now });
+      this.records.set(d.id, { ...(this.records.get(d.id) as Deduction), status: 'HELD', decidedAt: now, holdUntil });
     for (const [u, units] of chunk.unitsByOwner) this.holdings.set(`${sku}#${u}`, (this.holdings.get(`${sku}#${u}`) ?? 0) + units);
     return 'committed';
   }
-  async reject(id: string, reason: RejectReason, now: number) {
-    const record = this.records.get(id);
-    if (record?.status === 'QUEUED') this.records.set(id, { ...record, status: 'REJECTED', reason, completedAt: now });
+  async reject(rejections: readonly Rejection[], now: number) {
+    let rejected = 0;
+    for (const { id, reason } of rejections) {
+      const record = this.records.get(id);
+      if (record?.status !== 'QUEUED') continue;
+      this.records.set(id, { ...record, status: 'REJECTED', reason, decidedAt: now, completedAt: now });
+      rejected += 1;
+    }
+    return rejected;
   }
-  async refund(d: Deduction, now: number): Promise<'cancelled' | 'not-succeeded'> {
+  async confirm(d: Deduction, now: number): Promise<'confirmed' | 'not-held'> {
     const record = this.records.get(d.id);
-    const stock = this.stock.get(d.sku);
-    if (record?.status !== 'SUCCEEDED' || !stock) return 'not-succeeded';
+    if (record?.status !== 'HELD' || (record.holdUntil ?? 0) <= now) return 'not-held';
+    this.records.set(d.id, { ...record, status: 'CONFIRMED', confirmedAt: now });
+    return 'confirmed';
+  }
+  async cancel(d: Deduction, now: number): Promise<'cancelled' | 'not-cancellable'> {
+    const record = this.records.get(d.id);
+    const cancellable = record?.status === 'CONFIRMED' || (record?.status === 'HELD' && (record.holdUntil ?? 0) > now);
+    if (!record || !cancellable || !this.stock.has(d.sku)) return 'not-cancellable';
     this.records.set(d.id, { ...record, status: 'CANCELLED', completedAt: now });
-    this.stock.set(d.sku, { ...stock, quantity: stock.quantity + d.quantity, version: stock.version + 1 });
-    this.holdings.set(`${d.sku}#${d.owner}`, (this.holdings.get(`${d.sku}#${d.owner}`) ?? d.quantity) - d.quantity);
+    this.giveBack(d.sku, [record]);
     return 'cancelled';
+  }
+  async expire(sku: string, chunk: UnitChunk, now: number): Promise<'committed' | 'conflict'> {
+    const records = chunk.deductions.map((d) => this.records.get(d.id));
+    if (!this.stock.has(sku) || records.some((r) => r?.status !== 'HELD' || (r.holdUntil ?? 0) > now)) return 'conflict';
+    for (const r of records as Deduction[]) this.records.set(r.id, { ...r, status: 'EXPIRED', completedAt: now });
+    this.giveBack(sku, records as Deduction[]);
+    return 'committed';
+  }
+  private giveBack(sku: string, ds: readonly Deduction[]): void {
+    const stock = this.stock.get(sku) as Stock;
+    const units = ds.reduce((s, d) => s + d.quantity, 0);
+    this.stock.set(sku, { ...stock, quantity: stock.quantity + units, version: stock.version + 1 });
+    for (const d of ds) this.holdings.set(`${sku}#${d.owner}`, (this.holdings.get(`${sku}#${d.owner}`) ?? d.quantity) - d.quantity);
+  }
+}
+
+/** In-memory HoldTimers: what was scheduled, with its delay. `fail` refuses every send. */
+export class MemoryTimers implements HoldTimers {
+  readonly scheduled: Array<{ message: HoldExpiryMessage; delayMs: number }> = [];
+  fail = false;
+  async schedule(timers: ReadonlyArray<{ message: HoldExpiryMessage; delayMs: number }>) {
+    if (this.fail) return timers.map((_, i) => i);
+    this.scheduled.push(...timers);
+    return [];
+  }
+}
+
+/** In-memory DeductionEvents: what was published. `failIds` are refused. */
+export class MemoryEvents implements DeductionEvents {
+  readonly published: DeductionTransition[] = [];
+  failIds = new Set<string>();
+  async publish(transitions: readonly DeductionTransition[]) {
+    const failed: number[] = [];
+    transitions.forEach((t, i) => {
+      if (this.failIds.has(t.deduction.id)) failed.push(i);
+      else this.published.push(t);
+    });
+    return failed;
   }
 }
 

@@ -39,6 +39,13 @@ describe('readSettings', () => {
     expect(() => settings({ deductionConcurrency: 2.5 })).toThrow(/deductionConcurrency/);
   });
 
+  it('reads the alarm e-mail address, and none when it is absent or empty', () => {
+    expect(settings({ alarmEmail: 'oncall@example.com' }).alarmEmail).toBe('oncall@example.com');
+    expect(settings({}).alarmEmail).toBeUndefined();
+    expect(settings({ alarmEmail: '' }).alarmEmail).toBeUndefined();
+    expect(() => settings({ alarmEmail: 'not an address' })).toThrow(/alarmEmail must be an e-mail address/);
+  });
+
   it('rejects values that are not what the key takes, naming the key', () => {
     expect(() => settings({ target: 'gcp' })).toThrow(/target must be aws\|localstack\|local/);
     expect(() => settings({ deductionReservedConcurrency: 'yes' })).toThrow(/deductionReservedConcurrency must be true or false/);
@@ -46,5 +53,14 @@ describe('readSettings', () => {
     expect(() => settings({ deductionTimeoutSeconds: 901 })).toThrow(/deductionTimeoutSeconds.*900/);
     expect(() => settings({ apiThrottleRate: -1 })).toThrow(/apiThrottleRate must be a positive number/);
     expect(() => settings({ buyerRateLimit: 9 })).toThrow(/buyerRateLimit must be an integer from 10 .*WAF/);
+  });
+
+  it('holds won deductions 600 s by default, and takes 30 to 3600 s (as a string too, as HOLD_SECONDS passes it)', () => {
+    expect(settings({}).holdSeconds).toBe(600);
+    expect(settings({ holdSeconds: '30' }).holdSeconds).toBe(30);
+    expect(settings({ holdSeconds: 3600 }).holdSeconds).toBe(3600);
+    expect(() => settings({ holdSeconds: 29 })).toThrow(/context holdSeconds must be an integer from 30 to 3600 .*got 29/);
+    expect(() => settings({ holdSeconds: 3601 })).toThrow(/holdSeconds/);
+    expect(() => settings({ holdSeconds: 'soon' })).toThrow(/holdSeconds/);
   });
 });

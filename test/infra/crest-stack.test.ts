@@ -13,7 +13,7 @@ const VARIANTS = {
  * The methods anyone may call without a token. Every other method must carry the Cognito
  * authorizer: a route added without a decision fails here (and CrestApi.addRoute asks for one).
  */
-const PUBLIC_METHODS = ['GET /v1/feeds/{feedId}', 'GET /v1/products/{sku}'];
+const PUBLIC_METHODS = ['GET /v1/feeds/{feedId}', 'GET /v1/health', 'GET /v1/products/{sku}'];
 
 /** `METHOD /path` of every API method, with its AuthorizationType and AuthorizerId. */
 function methods(template: Template): Array<{ route: string; type: unknown; authorizer: unknown; apiKey: unknown }> {
@@ -63,9 +63,11 @@ describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => 
     });
     expect(open.sort()).toEqual(PUBLIC_METHODS);
     expect(guarded.map((m) => m.route).sort()).toEqual([
+      'GET /v1/admin/health',
       'GET /v1/deductions/{id}',
       'POST /v1/admin/feeds/{feedId}/versions',
       'POST /v1/deductions/{id}/cancel',
+      'POST /v1/deductions/{id}/confirm',
       'POST /v1/products/{sku}/deductions',
       'PUT /v1/admin/feeds/{feedId}/degrade',
       'PUT /v1/admin/products/{sku}',
@@ -80,19 +82,20 @@ describe.each(Object.entries(VARIANTS))('Crest stack (%s)', (_name, context) => 
 
   it('times out every function behind API Gateway before the 29 s integration timeout', () => {
     const ids = integratedFunctions(template);
-    expect(ids).toHaveLength(5); // product-read, admin-api, feed-read, feed-admin, deductions-api
+    expect(ids).toHaveLength(6); // product-read, admin-api, feed-read, feed-admin, deductions-api, health-check
     const functions = template.findResources('AWS::Lambda::Function');
     for (const id of ids) {
       expect(functions[id]?.Properties.Timeout, id).toBeLessThan(29);
     }
   });
 
-  it('retains both dead-letter queues, every table, the buckets, the user pool and the id secret when the stack is deleted', () => {
+  it('retains every dead-letter queue, every table, the buckets, the user pool and the id secret when the stack is deleted', () => {
     const retained = (type: string) =>
       Object.entries(template.findResources(type)).map(([id, r]) => [id, r.DeletionPolicy, r.UpdateReplacePolicy]);
     const queues = Object.entries(template.findResources('AWS::SQS::Queue'));
     const deadLetterQueues = queues.filter(([id]) => /DeadLetters|Failures/.test(id));
-    expect(deadLetterQueues).toHaveLength(2);
+    // Deductions, hold-expiry timers, the catalog stream's and the deductions stream's failures.
+    expect(deadLetterQueues).toHaveLength(4);
     for (const [id, queue] of deadLetterQueues)
       expect([id, queue.DeletionPolicy, queue.UpdateReplacePolicy]).toEqual([id, 'Retain', 'Retain']);
     for (const [id, deletion, replace] of [

@@ -18,10 +18,12 @@ const SERVICES_BY_TYPE: Record<string, string[]> = {
   'AWS::DynamoDB::Table': ['dynamodb', 'dynamodbstreams'],
   'AWS::Events::': ['events'],
   'AWS::IAM::': ['iam'],
+  'AWS::KMS::': ['kms'],
   'AWS::Lambda::': ['lambda'],
   'AWS::Logs::': ['logs'],
   'AWS::S3::': ['s3'],
   'AWS::SecretsManager::': ['secretsmanager'],
+  'AWS::SNS::': ['sns'],
   'AWS::SQS::': ['sqs'],
   // CDK custom resources are Lambda-backed.
   'Custom::': ['lambda'],

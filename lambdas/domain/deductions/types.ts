@@ -1,7 +1,32 @@
-export type DeductionStatus = 'QUEUED' | 'SUCCEEDED' | 'REJECTED' | 'CANCELLED';
+/**
+ * A deduction's life (docs/deductions.md has the diagram):
+ *
+ *   QUEUED → HELD | REJECTED          the consumer decides
+ *   HELD → CONFIRMED | EXPIRED | CANCELLED
+ *   CONFIRMED → CANCELLED             a refund
+ *
+ * HELD and CONFIRMED hold units out of stock (and count against the owner's limit); every
+ * transition out of them gives the units back exactly once, guarded by the status it leaves.
+ * `SUCCEEDED`, the final win before holds, is gone: records stored with it read as CONFIRMED
+ * (lambdas/adapters/deduction-items.ts).
+ */
+export type DeductionStatus = 'QUEUED' | 'HELD' | 'REJECTED' | 'CONFIRMED' | 'EXPIRED' | 'CANCELLED';
 export type RejectReason = 'SOLD_OUT' | 'LIMIT_EXCEEDED' | 'UNKNOWN_SKU';
 
-/** A stock deduction request as recorded durably before it is queued. */
+/** Where each status may go next: every arrow is one guarded write. */
+export const NEXT_STATUSES: Readonly<Record<DeductionStatus, readonly DeductionStatus[]>> = {
+  QUEUED: ['HELD', 'REJECTED'],
+  HELD: ['CONFIRMED', 'EXPIRED', 'CANCELLED'],
+  CONFIRMED: ['CANCELLED'],
+  REJECTED: [],
+  EXPIRED: [],
+  CANCELLED: [],
+};
+
+/** True while a deduction has its units out of stock and counted against its owner's limit. */
+export const holdsUnits = (status: DeductionStatus): boolean => status === 'HELD' || status === 'CONFIRMED';
+
+/** A stock deduction request as recorded durably before it is queued, and what became of it. */
 export interface Deduction {
   id: string;
   sku: string;
@@ -12,6 +37,13 @@ export interface Deduction {
   reason?: RejectReason;
   /** Epoch ms when the API accepted it: the first-come order of the consumer. */
   createdAt: number;
+  /** Epoch ms when the consumer decided it (HELD or REJECTED). */
+  decidedAt?: number;
+  /** Epoch ms when the hold ends unless confirmed first: set with HELD and never changed. */
+  holdUntil?: number;
+  /** Epoch ms when the owner confirmed it. */
+  confirmedAt?: number;
+  /** Epoch ms when it ended: REJECTED, EXPIRED or CANCELLED. */
   completedAt?: number;
   /** Hash of the request body, to tell a retry from a reused idempotency key. */
   requestHash: string;
@@ -23,19 +55,28 @@ export interface DeductionInput {
   owner: string;
 }
 
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
 /**
  * The public view served by GET /v1/deductions/{id}: only its owner ever sees it, and it carries
- * nothing about the buyer (no owner, no user id) that the caller did not already know.
+ * nothing about the buyer (no owner, no user id) that the caller did not already know. `expiresAt`
+ * is the hold's deadline, shown while it is HELD.
  */
 export function deductionView(d: Deduction) {
+  const times = {
+    createdAt: iso(d.createdAt),
+    decidedAt: iso(d.decidedAt),
+    expiresAt: d.status === 'HELD' ? iso(d.holdUntil) : undefined,
+    confirmedAt: iso(d.confirmedAt),
+    completedAt: iso(d.completedAt),
+  };
   return {
     id: d.id,
     sku: d.sku,
     quantity: d.quantity,
     status: d.status,
     ...(d.reason ? { reason: d.reason } : {}),
-    createdAt: new Date(d.createdAt).toISOString(),
-    ...(d.completedAt ? { completedAt: new Date(d.completedAt).toISOString() } : {}),
+    ...Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)),
   };
 }
 
@@ -68,4 +109,16 @@ export function deductionFromMessage(m: DeductionMessage): Deduction {
     createdAt: m.createdAt,
     requestHash: m.requestHash,
   };
+}
+
+/**
+ * A hold's expiry timer: sent (delayed) for every new HELD deduction, and again while its time has
+ * not come. The record stays the authority: the message only says when to look.
+ */
+export interface HoldExpiryMessage {
+  v: 1;
+  id: string;
+  sku: string;
+  /** Epoch ms: the hold's deadline (`holdUntil`). */
+  expiresAt: number;
 }

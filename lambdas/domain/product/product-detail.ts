@@ -1,6 +1,7 @@
 import { L1Cache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import { DependencyError, NotFoundError } from '../errors.js';
+import { type Metrics, noMetrics } from '../metrics.js';
 import { CircuitBreaker, withTimeout } from '../resilience.js';
 import type { CatalogReader } from './ports.js';
 import { ConsistentRereads } from './rereads.js';
@@ -45,10 +46,15 @@ export class ProductDetailService {
   private readonly breakers: Record<SourceKind, CircuitBreaker>;
   private readonly rereads: ConsistentRereads<SourceValue | null>;
 
+  /**
+   * @param metrics records, per source, L1 hits and misses, degraded answers and breaker state
+   * changes (see METRIC_CATALOG).
+   */
   constructor(
     private readonly reader: CatalogReader,
     clock: Clock,
     private readonly options: ProductDetailOptions = defaultProductDetailOptions,
+    private readonly metrics: Metrics = noMetrics,
   ) {
     this.cache = new L1Cache<SourceKind, SourceValue>({
       maxEntries: options.cacheMaxEntries,
@@ -56,11 +62,9 @@ export class ProductDetailService {
       negativeTtlMs: options.negativeTtlMs,
       clock,
     });
-    this.breakers = {
-      info: new CircuitBreaker('info', options.breaker, clock),
-      price: new CircuitBreaker('price', options.breaker, clock),
-      stock: new CircuitBreaker('stock', options.breaker, clock),
-    };
+    const breaker = (source: SourceKind) =>
+      new CircuitBreaker(source, options.breaker, clock, (state) => metrics.add('BreakerTransitions', 1, { Source: source, State: state }));
+    this.breakers = { info: breaker('info'), price: breaker('price'), stock: breaker('stock') };
     this.rereads = new ConsistentRereads(options.rereadIntervalMs, clock, options.cacheMaxEntries);
   }
 
@@ -70,14 +74,19 @@ export class ProductDetailService {
    */
   async get(sku: string, seen: SeenVersions = {}): Promise<ProductDetail> {
     const cached = this.fromCache(sku, seen);
-    if (cached) return cached;
+    if (cached) {
+      for (const kind of SOURCES) this.metrics.add('L1Hits', 1, { Source: kind });
+      return cached;
+    }
     const [info, price, stock] = await Promise.allSettled(SOURCES.map((kind) => this.load(kind, sku, seen)));
-    return assemble(
+    const detail = assemble(
       sku,
       info as PromiseSettledResult<ProductInfo | null>,
       price as PromiseSettledResult<Price | null>,
       stock as PromiseSettledResult<Stock | null>,
     );
+    for (const part of detail.degraded) this.metrics.add('DegradedAnswers', 1, { Source: part });
+    return detail;
   }
 
   /** The cache-hit fast path: no promises, no timers. */
@@ -102,7 +111,10 @@ export class ProductDetailService {
       this.breakers[kind].run(() => withTimeout(this.options.timeoutMs[kind], (signal) => this.read(kind, sku, signal, consistent)));
     const cached = this.cache.peek(kind, sku);
     const claimed = seen[kind];
-    if (cached.hit && claimed !== undefined && isOlderThanSeen(cached.value, claimed)) {
+    const reread = cached.hit && claimed !== undefined && isOlderThanSeen(cached.value, claimed);
+    // A hit is an answer from L1; a miss waited for a read (its own, or one already in flight).
+    this.metrics.add(cached.hit && !reread ? 'L1Hits' : 'L1Misses', 1, { Source: kind });
+    if (reread) {
       // The client has seen a newer version than this container holds: re-read, strongly
       // consistent (an ordinary read through DAX could return the same stale item), rather than
       // serve something older than what the client already showed (monotonic reads). Bounded and

@@ -4,6 +4,7 @@ import { ValidationError } from '../../domain/errors.js';
 import type { DegradeSwitch } from '../../domain/feed/degrade-switch.js';
 import type { FeedPublisher } from '../../domain/feed/publisher.js';
 import type { StaticCopyUrls } from '../../domain/feed/static-paths.js';
+import { type Metrics, noMetrics } from '../../domain/metrics.js';
 import { adminOnly } from '../identity.js';
 import { json } from '../response.js';
 import { type OutcomeAdvice, type Routes, write } from '../router.js';
@@ -16,6 +17,8 @@ export interface AdminFeedDeps {
   degrade: DegradeSwitch;
   statics: StaticCopyUrls;
   clock: Clock;
+  /** Versions published and degrade switch flips. */
+  metrics?: Metrics;
 }
 
 /** A publish with an unknown outcome: the feed shows whether the version exists; the same publishAt cannot publish twice. */
@@ -35,6 +38,7 @@ function setTheSwitchAgain(): OutcomeAdvice {
 
 /** The back office's feed routes (admins only). */
 export function adminFeedRoutes(deps: AdminFeedDeps): Routes {
+  const metrics = deps.metrics ?? noMetrics;
   return adminOnly({
     /** POST /v1/admin/feeds/{feedId}/versions → 201 { version, publishAt, totalPages, totalItems } */
     'POST /v1/admin/feeds/{feedId}/versions': write(async (event, signal) => {
@@ -45,6 +49,7 @@ export function adminFeedRoutes(deps: AdminFeedDeps): Routes {
         throw new ValidationError('Invalid body', [{ path: 'body.publishAt', message: 'must be within 30 days' }]);
       }
       const version = await deps.publisher.publish(feedId, { publishAt, skus: body.skus }, signal);
+      metrics.add('FeedVersionsPublished', 1);
       return json(
         201,
         {
@@ -63,6 +68,7 @@ export function adminFeedRoutes(deps: AdminFeedDeps): Routes {
       const feedId = parse(feedIdSchema, event.pathParameters?.feedId, 'path.feedId');
       const { degraded } = parse(degradeBodySchema, jsonBody(event.body, event.isBase64Encoded), 'body');
       await deps.degrade.set(feedId, degraded, signal);
+      metrics.add('FeedDegradeSwitches', 1, { State: degraded ? 'on' : 'off' });
       return json(200, { feedId, degraded, static: { current: deps.statics.currentUrl(feedId) } }, { 'cache-control': 'no-store' });
     }, setTheSwitchAgain),
   });

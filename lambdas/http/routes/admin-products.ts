@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { CatalogWriter } from '../../domain/catalog/ports.js';
+import { type Metrics, noMetrics } from '../../domain/metrics.js';
 import { adminOnly } from '../identity.js';
 import { header, json } from '../response.js';
 import { type OutcomeAdvice, type Routes, write } from '../router.js';
@@ -24,14 +25,18 @@ function readTheProduct(event: APIGatewayProxyEvent): OutcomeAdvice {
   };
 }
 
-/** PUT /v1/admin/products/{sku}[/price|/stock]: catalog writes for the merchandising team (admins only). */
-export function adminProductRoutes(writer: CatalogWriter): Routes {
+/**
+ * PUT /v1/admin/products/{sku}[/price|/stock]: catalog writes for the merchandising team (admins only).
+ * @param metrics counts the writes applied, by kind.
+ */
+export function adminProductRoutes(writer: CatalogWriter, metrics: Metrics = noMetrics): Routes {
   const skuOf = (event: APIGatewayProxyEvent) => parse(skuSchema, event.pathParameters?.sku, 'path.sku');
   return adminOnly({
     'PUT /v1/admin/products/{sku}': write(async (event, signal) => {
       const sku = skuOf(event);
       const body = parse(productInfoBodySchema, jsonBody(event.body, event.isBase64Encoded), 'body');
       const info = await writer.putInfo(sku, body, ifMatchVersion(event), signal);
+      metrics.add('CatalogWrites', 1, { Kind: 'info' });
       return written(sku, 'info', info.version, { name: info.name, description: info.description });
     }, readTheProduct),
     'PUT /v1/admin/products/{sku}/price': write(async (event, signal) => {
@@ -43,6 +48,7 @@ export function adminProductRoutes(writer: CatalogWriter): Routes {
         ifMatchVersion(event),
         signal,
       );
+      metrics.add('CatalogWrites', 1, { Kind: 'price' });
       return written(sku, 'price', price.version, { amount: price.amount, original: price.original, currency: price.currency });
     }, readTheProduct),
     'PUT /v1/admin/products/{sku}/stock': write(async (event, signal) => {
@@ -53,6 +59,7 @@ export function adminProductRoutes(writer: CatalogWriter): Routes {
         'quantity' in body
           ? await writer.setStock(sku, body.quantity, expected, signal)
           : await writer.addStock(sku, body.delta, expected, signal);
+      metrics.add('CatalogWrites', 1, { Kind: 'stock' });
       return written(sku, 'stock', stock.version, { quantity: stock.quantity });
     }, readTheProduct),
   });

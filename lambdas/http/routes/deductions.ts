@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { type AcceptDeps, acceptDeduction } from '../../domain/deductions/accept.js';
 import { cancelDeduction } from '../../domain/deductions/cancel.js';
+import { confirmDeduction } from '../../domain/deductions/confirm.js';
 import type { DeductionIds } from '../../domain/deductions/id.js';
 import { ownDeduction } from '../../domain/deductions/ownership.js';
 import type { DeductionStore, StockLedger } from '../../domain/deductions/ports.js';
@@ -36,15 +37,19 @@ const retryWithSameKey =
     };
   };
 
-/** Cancel with an unknown outcome: reading the deduction tells, and cancelling again is idempotent. */
-function readTheDeduction(event: APIGatewayProxyEvent): OutcomeAdvice {
-  const id = event.pathParameters?.id ?? '';
-  return {
-    message:
-      'The cancellation may or may not have been applied. GET the deduction (CANCELLED if it was), or cancel again: it is idempotent',
-    details: { read: statusUrl(id), retry: 'idempotent' },
+/**
+ * A cancel or confirm with an unknown outcome: reading the deduction tells (CANCELLED or
+ * CONFIRMED if it was applied), and both are idempotent.
+ */
+const readTheDeduction =
+  (what: 'cancellation' | 'confirmation', status: 'CANCELLED' | 'CONFIRMED', verb: 'cancel' | 'confirm') =>
+  (event: APIGatewayProxyEvent): OutcomeAdvice => {
+    const id = event.pathParameters?.id ?? '';
+    return {
+      message: `The ${what} may or may not have been applied. GET the deduction (${status} if it was), or ${verb} again: it is idempotent`,
+      details: { read: statusUrl(id), retry: 'idempotent' },
+    };
   };
-}
 
 /**
  * The buyer's deduction routes. Each one acts for the caller the authorizer verified (callerOf):
@@ -80,12 +85,26 @@ export function deductionRoutes(deps: DeductionRoutesDeps): Routes {
       });
     }),
 
-    /** POST /v1/deductions/{id}/cancel → gives the caller's stock back once. */
-    'POST /v1/deductions/{id}/cancel': write(async (event, signal) => {
-      const owner = callerOf(event).sub;
-      const id = parse(deductionIdSchema, event.pathParameters?.id, 'path.id');
-      const deduction = await cancelDeduction(id, owner, deps, signal);
-      return json(200, deductionView(deduction), { 'cache-control': 'no-store' });
-    }, readTheDeduction),
+    /** POST /v1/deductions/{id}/confirm → the caller's hold becomes a sale (HELD → CONFIRMED). */
+    'POST /v1/deductions/{id}/confirm': write(
+      async (event, signal) => {
+        const owner = callerOf(event).sub;
+        const id = parse(deductionIdSchema, event.pathParameters?.id, 'path.id');
+        const deduction = await confirmDeduction(id, owner, deps, signal);
+        return json(200, deductionView(deduction), { 'cache-control': 'no-store' });
+      },
+      readTheDeduction('confirmation', 'CONFIRMED', 'confirm'),
+    ),
+
+    /** POST /v1/deductions/{id}/cancel → gives the caller's held or confirmed units back once. */
+    'POST /v1/deductions/{id}/cancel': write(
+      async (event, signal) => {
+        const owner = callerOf(event).sub;
+        const id = parse(deductionIdSchema, event.pathParameters?.id, 'path.id');
+        const deduction = await cancelDeduction(id, owner, deps, signal);
+        return json(200, deductionView(deduction), { 'cache-control': 'no-store' });
+      },
+      readTheDeduction('cancellation', 'CANCELLED', 'cancel'),
+    ),
   };
 }

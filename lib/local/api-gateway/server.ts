@@ -40,8 +40,17 @@ export interface ApiGatewayOptions {
   authorizers?: Authorizers;
   /** Serves GET /_local/status (local only: queue depths, concurrency). */
   localStatus?: () => Promise<unknown>;
+  /** Serves GET /_local/events (local only: what was put on the event buses, newest first). */
+  localEvents?: (query: URLSearchParams) => unknown;
   /** Serves POST /_local/tokens (local only: a token for a username, see LocalIdentity). */
   localTokens?: (body: string | null, requestId: string) => Promise<APIGatewayProxyResult>;
+  /**
+   * Local-only pages and streams under /_local/ (the live view): answers the request itself and
+   * returns true, or returns false to let the gateway serve it. Never throttled.
+   */
+  localRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Told of every answer the gateway sends (method, request target, status): the live view counts them. */
+  onResponse?: (method: string, url: string, status: number) => void;
   /** For tests: a smaller payload limit or integration timeout. */
   maxPayloadBytes?: number;
   integrationTimeoutMs?: number;
@@ -78,7 +87,10 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
 
   const respond = (req: http.IncomingMessage, res: http.ServerResponse, body: string | null, requestId: string) =>
     handle(req, body, requestId).then(
-      (result) => send(res, result),
+      (result) => {
+        send(res, result);
+        options.onResponse?.(req.method ?? 'GET', req.url ?? '/', result.statusCode);
+      },
       (error: unknown) => {
         console.error('[local] gateway error:', error);
         send(res, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error'));
@@ -86,6 +98,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     );
 
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/_local') && options.localRoutes?.(req, res)) return;
     const requestId = randomUUID();
     req.on('error', () => undefined); // a client that goes away mid-body is not our failure
     // Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3), so
@@ -125,6 +138,14 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     if (options.localStatus && method === 'GET' && path === '/_local/status') {
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(await options.localStatus()) };
     }
+    if (options.localEvents && method === 'GET' && path === '/_local/events') {
+      const events = options.localEvents(new URLSearchParams(query));
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        body: JSON.stringify(events),
+      };
+    }
     if (options.localTokens && method === 'POST' && path === '/_local/tokens') return options.localTokens(body, requestId);
     if (!bucket.take()) return gatewayError(GATEWAY_ERRORS.throttled, requestId, 'Too Many Requests');
     const match = routes.match(method, path);
@@ -137,6 +158,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     if (missing.length) {
       return gatewayError(GATEWAY_ERRORS.badRequestParameters, requestId, `Missing required request parameters: [${missing.join(', ')}]`);
     }
+    if (route.mock) return { ...route.mock, headers: { ...route.mock.headers, 'x-amzn-requestid': requestId } };
     const event = proxyEvent({
       method: route.method,
       resource: route.resourcePath,

@@ -37,6 +37,8 @@ export interface StreamSourceWiring {
   sqs: SQSClient;
   log?: (line: string) => void;
   pollMs?: number;
+  /** Sees every record read from the stream, before the mapping's filter (the live view). */
+  tap?: (records: readonly DynamoDBRecord[]) => void;
 }
 
 /**
@@ -142,6 +144,7 @@ export class StreamEventSource {
       next = out.NextShardIterator;
       lastSequence = out.Records?.at(-1)?.dynamodb?.SequenceNumber ?? lastSequence;
       const records = (out.Records ?? []).map((r) => toLambdaStreamRecord(r, this.wiring.streamArn, this.startedAt));
+      if (records.length > 0) this.wiring.tap?.(records);
       if (records.length === 0) {
         this.caughtUpAt.set(shardId, issuedAt);
         await sleep(this.pollMs);

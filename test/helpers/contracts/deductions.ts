@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { AvailabilityView, DeductionQueue, DeductionStore, StockLedger } from '../../../lambdas/domain/deductions/ports.js';
-import type { DeductionMessage } from '../../../lambdas/domain/deductions/types.js';
-import { deduction } from '../deductions.js';
+import type {
+  AvailabilityView,
+  DeductionEvents,
+  DeductionQueue,
+  DeductionStore,
+  DeductionTransition,
+  HoldTimers,
+  StockLedger,
+} from '../../../lambdas/domain/deductions/ports.js';
+import type { DeductionMessage, HoldExpiryMessage } from '../../../lambdas/domain/deductions/types.js';
+import { chunkOf, deduction } from '../deductions.js';
 
 export interface DeductionsWorld {
   store: DeductionStore;
@@ -14,11 +22,8 @@ let n = 0;
 const newSku = () => `DT-${process.pid}-${Date.now().toString(36)}-${++n}`;
 // Real time: the DynamoDB adapter derives TTLs from it, and a record past its TTL reads as absent.
 const now = Date.now();
-const chunkOf = (...ds: ReturnType<typeof deduction>[]) => ({
-  deductions: ds,
-  units: ds.reduce((s, d) => s + d.quantity, 0),
-  unitsByOwner: ds.reduce((m, d) => m.set(d.owner, (m.get(d.owner) ?? 0) + d.quantity), new Map<string, number>()),
-});
+const HOLD_MS = 30_000;
+const until = now + HOLD_MS;
 
 /** What every DeductionStore does. */
 export function deductionStoreContract(name: string, make: () => Promise<DeductionsWorld>) {
@@ -46,30 +51,44 @@ export function deductionStoreContract(name: string, make: () => Promise<Deducti
       const sku = newSku();
       await setStock(sku, 5);
       const queued = deduction({ sku, createdAt: now });
-      const settled = deduction({ sku, createdAt: now });
+      const held = deduction({ sku, createdAt: now });
       await store.createIfAbsent(queued);
-      await store.createIfAbsent(settled);
-      await ledger.commit(sku, chunkOf(settled), 1, now);
+      await store.createIfAbsent(held);
+      await ledger.hold(sku, chunkOf(held), 1, now, until);
 
       await store.discardUnqueued(queued.id);
-      await store.discardUnqueued(settled.id);
+      await store.discardUnqueued(held.id);
 
       expect(await store.get(queued.id)).toBeNull();
-      expect((await store.get(settled.id))?.status).toBe('SUCCEEDED');
+      expect((await store.get(held.id))?.status).toBe('HELD');
     });
   });
 }
 
 /** What every StockLedger does. */
 export function stockLedgerContract(name: string, make: () => Promise<DeductionsWorld>) {
+  /** A SKU with `quantity` in stock and `ds` recorded (QUEUED), then the ones in `held` HELD. */
+  async function world(quantity: number, ds: ReturnType<typeof deduction>[], held: ReturnType<typeof deduction>[] = [], limit = 2) {
+    const w = await make();
+    const sku = ds[0]?.sku ?? newSku();
+    await w.setStock(sku, quantity);
+    for (const d of ds) await w.store.createIfAbsent(d);
+    if (held.length) expect(await w.ledger.hold(sku, chunkOf(...held), limit, now, until)).toBe('committed');
+    const read = async () =>
+      w.ledger.snapshot(
+        sku,
+        ds.map((d) => d.id),
+        [...new Set(ds.map((d) => d.owner))],
+      );
+    return { ...w, sku, read };
+  }
+  const on = (sku: string, overrides: Partial<ReturnType<typeof deduction>> = {}) => deduction({ sku, createdAt: now, ...overrides });
+
   describe(`${name} as StockLedger`, () => {
-    it('snapshots the stock, the named requests that exist and the named users’ holdings', async () => {
-      const { store, ledger, setStock } = await make();
+    it('snapshots the stock, the named requests that exist and the named owners’ holdings', async () => {
       const sku = newSku();
-      await setStock(sku, 4);
-      const held = deduction({ sku, owner: 'ann', createdAt: now });
-      await store.createIfAbsent(held);
-      await ledger.commit(sku, chunkOf(held), 2, now);
+      const held = on(sku, { owner: 'ann' });
+      const { ledger } = await world(4, [held], [held]);
       const missing = deduction({ sku });
 
       const snap = await ledger.snapshot(sku, [held.id, missing.id], ['ann', 'bob']);
@@ -80,24 +99,18 @@ export function stockLedgerContract(name: string, make: () => Promise<Deductions
       expect((await ledger.snapshot(newSku(), [], [])).stock).toBeNull();
     });
 
-    it('commits a chunk whole: stock down, requests SUCCEEDED, holdings up, version raised', async () => {
-      const { store, ledger, setStock } = await make();
+    it('holds a chunk whole: stock down, requests HELD until the deadline, holdings up, version raised', async () => {
       const sku = newSku();
-      await setStock(sku, 10);
-      const ds = [deduction({ sku, owner: 'u1', quantity: 2 }), deduction({ sku, owner: 'u2' })];
-      for (const d of ds) await store.createIfAbsent(d);
-      const before = (await ledger.snapshot(sku, [], [])).stock;
+      const ds = [on(sku, { owner: 'u1', quantity: 2 }), on(sku, { owner: 'u2' })];
+      const { ledger, read } = await world(10, ds);
+      const before = (await read()).stock;
 
-      expect(await ledger.commit(sku, chunkOf(...ds), 2, now)).toBe('committed');
+      expect(await ledger.hold(sku, chunkOf(...ds), 2, now, until)).toBe('committed');
 
-      const after = await ledger.snapshot(
-        sku,
-        ds.map((d) => d.id),
-        ['u1', 'u2'],
-      );
+      const after = await read();
       expect(after.stock?.quantity).toBe(7);
       expect(after.stock?.version).toBe((before?.version ?? 0) + 1);
-      expect([...after.records.values()].map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      for (const d of ds) expect(after.records.get(d.id)).toMatchObject({ status: 'HELD', decidedAt: now, holdUntil: until });
       expect(after.holdings).toEqual(
         new Map([
           ['u1', 2],
@@ -106,58 +119,129 @@ export function stockLedgerContract(name: string, make: () => Promise<Deductions
       );
     });
 
-    it('refuses a chunk, changing nothing, when stock is short, a request is already final or a limit would be passed', async () => {
-      const { store, ledger, setStock } = await make();
+    it('refuses a chunk, changing nothing, when stock is short, a request is already decided or a limit would be passed', async () => {
       const sku = newSku();
-      await setStock(sku, 3);
-      const done = deduction({ sku, owner: 'done' });
-      await store.createIfAbsent(done);
-      await ledger.commit(sku, chunkOf(done), 1, now);
-      const big = deduction({ sku, owner: 'big', quantity: 5 });
-      const again = deduction({ sku, owner: 'done' });
-      for (const d of [big, again]) await store.createIfAbsent(d);
+      const done = on(sku, { owner: 'done' });
+      const big = on(sku, { owner: 'big', quantity: 5 });
+      const again = on(sku, { owner: 'done' });
+      const { ledger, read } = await world(3, [done, big, again], [done], 1);
 
-      expect(await ledger.commit(sku, chunkOf(big), 10, now)).toBe('conflict');
-      expect(await ledger.commit(sku, chunkOf(done), 10, now)).toBe('conflict');
-      expect(await ledger.commit(sku, chunkOf(again), 1, now)).toBe('conflict');
+      expect(await ledger.hold(sku, chunkOf(big), 10, now, until)).toBe('conflict');
+      expect(await ledger.hold(sku, chunkOf(done), 10, now, until)).toBe('conflict');
+      expect(await ledger.hold(sku, chunkOf(again), 1, now, until)).toBe('conflict');
 
-      const snap = await ledger.snapshot(sku, [big.id, again.id], ['done']);
+      const snap = await read();
       expect(snap.stock?.quantity).toBe(2);
-      expect([...snap.records.values()].map((r) => r.status)).toEqual(['QUEUED', 'QUEUED']);
+      expect([big, again].map((d) => snap.records.get(d.id)?.status)).toEqual(['QUEUED', 'QUEUED']);
       expect(snap.holdings.get('done')).toBe(1);
     });
 
-    it('rejects a QUEUED request with its reason and leaves a final one as it is', async () => {
-      const { store, ledger, setStock } = await make();
+    it('rejects QUEUED requests in bulk, more than one transaction holds, each with its reason', async () => {
       const sku = newSku();
-      await setStock(sku, 1);
-      const queued = deduction({ sku });
-      const succeeded = deduction({ sku });
-      for (const d of [queued, succeeded]) await store.createIfAbsent(d);
-      await ledger.commit(sku, chunkOf(succeeded), 1, now);
+      const ds = Array.from({ length: 130 }, (_, i) => on(sku, { owner: `r${i}` }));
+      const { ledger, read } = await world(0, ds);
 
-      await ledger.reject(queued.id, 'SOLD_OUT', now);
-      await ledger.reject(succeeded.id, 'SOLD_OUT', now);
+      const rejected = await ledger.reject(
+        ds.map((d, i) => ({ id: d.id, reason: i % 2 ? ('SOLD_OUT' as const) : ('LIMIT_EXCEEDED' as const) })),
+        now,
+      );
 
-      expect(await store.get(queued.id)).toMatchObject({ status: 'REJECTED', reason: 'SOLD_OUT', completedAt: now });
-      expect((await store.get(succeeded.id))?.status).toBe('SUCCEEDED');
+      const snap = await read();
+      expect(rejected).toBe(130);
+      ds.forEach((d, i) => {
+        expect(snap.records.get(d.id)).toMatchObject({
+          status: 'REJECTED',
+          reason: i % 2 ? 'SOLD_OUT' : 'LIMIT_EXCEEDED',
+          decidedAt: now,
+          completedAt: now,
+        });
+      });
     });
 
-    it('refunds a SUCCEEDED deduction once: stock and the user’s holding come back', async () => {
-      const { store, ledger, setStock } = await make();
+    it('leaves a request decided meanwhile as it is, and rejects the rest of its bulk', async () => {
       const sku = newSku();
-      await setStock(sku, 5);
-      const d = deduction({ sku, owner: 'refunded', quantity: 2 });
-      await store.createIfAbsent(d);
-      await ledger.commit(sku, chunkOf(d), 2, now);
+      const ds = Array.from({ length: 6 }, (_, i) => on(sku, { owner: `m${i}` }));
+      const decided = [ds[1], ds[4]] as ReturnType<typeof deduction>[];
+      const { ledger, read } = await world(5, ds, decided);
 
-      expect(await ledger.refund(d, now + 1)).toBe('cancelled');
-      expect(await ledger.refund(d, now + 2)).toBe('not-succeeded');
+      const rejected = await ledger.reject(
+        ds.map((d) => ({ id: d.id, reason: 'SOLD_OUT' as const })),
+        now,
+      );
 
-      const snap = await ledger.snapshot(sku, [d.id], ['refunded']);
-      expect(snap.stock?.quantity).toBe(5);
-      expect(snap.records.get(d.id)).toMatchObject({ status: 'CANCELLED', completedAt: now + 1 });
-      expect(snap.holdings.get('refunded')).toBe(0);
+      const snap = await read();
+      expect(rejected).toBe(4);
+      expect(ds.map((d) => snap.records.get(d.id)?.status)).toEqual(['REJECTED', 'HELD', 'REJECTED', 'REJECTED', 'HELD', 'REJECTED']);
+      expect(snap.stock?.quantity).toBe(3);
+    });
+
+    it('confirms a hold before its deadline, once; after the deadline it changes nothing', async () => {
+      const sku = newSku();
+      const [early, late] = [on(sku, { owner: 'early' }), on(sku, { owner: 'late' })];
+      const { ledger, read } = await world(5, [early, late], [early, late]);
+
+      expect(await ledger.confirm(early, until - 1)).toBe('confirmed');
+      expect(await ledger.confirm(early, until - 1)).toBe('not-held');
+      expect(await ledger.confirm(late, until)).toBe('not-held');
+
+      const snap = await read();
+      expect(snap.records.get(early.id)).toMatchObject({ status: 'CONFIRMED', confirmedAt: until - 1 });
+      expect(snap.records.get(late.id)?.status).toBe('HELD');
+      expect(snap.stock?.quantity).toBe(3);
+    });
+
+    it('cancels a hold (before its deadline) or a confirmed deduction once, giving units and allowance back', async () => {
+      const sku = newSku();
+      const [held, confirmed, overdue] = [on(sku, { owner: 'h', quantity: 2 }), on(sku, { owner: 'c' }), on(sku, { owner: 'o' })];
+      const { ledger, read } = await world(10, [held, confirmed, overdue], [held, confirmed, overdue]);
+      await ledger.confirm(confirmed, now + 1);
+
+      expect(await ledger.cancel(held, now + 2)).toBe('cancelled');
+      expect(await ledger.cancel(held, now + 3)).toBe('not-cancellable');
+      expect(await ledger.cancel(confirmed, until + 5)).toBe('cancelled');
+      expect(await ledger.cancel(overdue, until)).toBe('not-cancellable');
+
+      const snap = await read();
+      expect(snap.stock?.quantity).toBe(9);
+      expect(snap.records.get(held.id)).toMatchObject({ status: 'CANCELLED', completedAt: now + 2 });
+      expect(snap.records.get(confirmed.id)).toMatchObject({ status: 'CANCELLED', completedAt: until + 5 });
+      expect(snap.records.get(overdue.id)?.status).toBe('HELD');
+      expect([...snap.holdings]).toEqual(
+        expect.arrayContaining([
+          ['h', 0],
+          ['c', 0],
+          ['o', 1],
+        ]),
+      );
+    });
+
+    it('expires due holds together: one stock write returns their units, allowances come back', async () => {
+      const sku = newSku();
+      const ds = [on(sku, { owner: 'x', quantity: 2 }), on(sku, { owner: 'y' }), on(sku, { owner: 'z' })];
+      const { ledger, read } = await world(6, ds, ds);
+      const before = (await read()).stock;
+
+      expect(await ledger.expire(sku, chunkOf(...ds), until)).toBe('committed');
+
+      const snap = await read();
+      expect(snap.stock).toMatchObject({ quantity: 6, version: (before?.version ?? 0) + 1 });
+      for (const d of ds) expect(snap.records.get(d.id)).toMatchObject({ status: 'EXPIRED', completedAt: until });
+      expect([...snap.holdings.values()]).toEqual([0, 0, 0]);
+    });
+
+    it('refuses to expire, changing nothing, a chunk with a hold not yet due or no longer HELD', async () => {
+      const sku = newSku();
+      const ds = [on(sku, { owner: 'p' }), on(sku, { owner: 'q' })];
+      const { ledger, read } = await world(4, ds, ds);
+      await ledger.confirm(ds[1] as ReturnType<typeof deduction>, now + 1);
+
+      expect(await ledger.expire(sku, chunkOf(ds[0] as ReturnType<typeof deduction>), until - 1)).toBe('conflict');
+      expect(await ledger.expire(sku, chunkOf(...ds), until)).toBe('conflict');
+
+      const snap = await read();
+      expect(snap.stock?.quantity).toBe(2);
+      expect(ds.map((d) => snap.records.get(d.id)?.status)).toEqual(['HELD', 'CONFIRMED']);
+      expect([...snap.holdings.values()]).toEqual([1, 1]);
     });
   });
 }
@@ -216,6 +300,69 @@ export function deductionQueueContract(name: string, make: () => Promise<QueueWo
       for (const m of messages) await queue.enqueue(m);
 
       expect((await received()).sort((a, b) => a.quantity - b.quantity)).toEqual(messages);
+    });
+  });
+}
+
+export interface TimersWorld {
+  timers: HoldTimers;
+  /** Every timer delivered so far (and not returned by an earlier call), waiting up to `forMs` for `count`. */
+  received(count: number, forMs?: number): Promise<HoldExpiryMessage[]>;
+}
+
+/** What every HoldTimers does. */
+export function holdTimersContract(name: string, make: () => Promise<TimersWorld>) {
+  describe(`${name} as HoldTimers`, () => {
+    it('schedules every timer whole, more than one batch holds, and reports none failed', async () => {
+      const { timers, received } = await make();
+      const sku = newSku();
+      const sent: HoldExpiryMessage[] = Array.from({ length: 23 }, (_, i) => ({ v: 1, id: deduction().id, sku, expiresAt: now + i }));
+
+      const failed = await timers.schedule(sent.map((message) => ({ message, delayMs: 0 })));
+
+      expect(failed).toEqual([]);
+      expect((await received(23)).sort((a, b) => a.expiresAt - b.expiresAt)).toEqual(sent);
+    });
+  });
+}
+
+export interface EventsWorld {
+  events: DeductionEvents;
+  /** Every event published so far, as subscribers see its detail-type and detail. */
+  received(): Promise<Array<{ detailType: string; detail: Record<string, unknown> }>>;
+}
+
+/** What every DeductionEvents does. */
+export function deductionEventsContract(name: string, make: () => Promise<EventsWorld>) {
+  describe(`${name} as DeductionEvents`, () => {
+    it('publishes every transition, more than one call holds, as `Deduction <STATUS>` with its detail', async () => {
+      const { events, received } = await make();
+      const transitions: DeductionTransition[] = Array.from({ length: 13 }, (_, i) => {
+        const d = deduction({ sku: newSku(), createdAt: now });
+        return i % 2
+          ? { deduction: { ...d, status: 'HELD', decidedAt: now + 1, holdUntil: now + 30_001 }, previousStatus: 'QUEUED' }
+          : {
+              deduction: { ...d, status: 'REJECTED', reason: 'SOLD_OUT', decidedAt: now + 1, completedAt: now + 1 },
+              previousStatus: 'QUEUED',
+            };
+      });
+
+      const failed = await events.publish(transitions);
+
+      const got = await received();
+      expect(failed).toEqual([]);
+      expect(got).toHaveLength(13);
+      for (const t of transitions) {
+        expect(got).toContainEqual({
+          detailType: `Deduction ${t.deduction.status}`,
+          detail: expect.objectContaining({
+            id: t.deduction.id,
+            status: t.deduction.status,
+            previousStatus: 'QUEUED',
+            owner: t.deduction.owner,
+          }),
+        });
+      }
     });
   });
 }

@@ -42,6 +42,23 @@ describe('DynamoDeductions against DynamoDB Local', () => {
     expect(await ledger.createIfAbsent({ ...expired, quantity: 2 })).toMatchObject({ created: true, record: { quantity: 2 } });
   });
 
+  it('reads a record decided before holds (SUCCEEDED) as CONFIRMED, and refunds it once on cancel', async () => {
+    const sku = `LEGACY-${process.pid}-${Date.now()}`;
+    await world().then((w) => w.setStock(sku, 4));
+    const sold = deduction({ sku, createdAt: Date.now() - 60_000 });
+    const legacy = { ...requestItem(sold, Math.floor(Date.now() / 1000) + 3600), status: 'SUCCEEDED', completedAt: Date.now() - 59_000 };
+    await resources.doc.send(new PutCommand({ TableName: resources.table('StockDeductionsTable'), Item: legacy }));
+
+    const read = await ledger.get(sold.id);
+    const first = await ledger.cancel(sold, Date.now());
+    const again = await ledger.cancel(sold, Date.now());
+
+    expect(read).toMatchObject({ status: 'CONFIRMED', decidedAt: legacy.completedAt, confirmedAt: legacy.completedAt });
+    expect(read?.completedAt).toBeUndefined();
+    expect([first, again]).toEqual(['cancelled', 'not-cancellable']);
+    expect((await ledger.snapshot(sku, [], [])).stock?.quantity).toBe(5);
+  });
+
   it('stops a call when its signal aborts', async () => {
     const controller = new AbortController();
     controller.abort();

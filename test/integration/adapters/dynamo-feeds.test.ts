@@ -16,7 +16,8 @@ feedStoreContract('DynamoFeedStore', async () => store);
 
 describe('DynamoFeedStore against DynamoDB Local', () => {
   it('stores expiry as the table’s TTL attribute (epoch seconds) on the version and every page', async () => {
-    const at = 1_700_000_000_000;
+    // Now-ish, whole seconds: DynamoDB Local's TTL sweeper deletes items whose expiresAt has passed.
+    const at = Math.ceil(Date.now() / 1000) * 1000;
     const v = {
       feedId: `ttl-${process.pid}`,
       version: at,

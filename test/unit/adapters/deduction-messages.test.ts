@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeductionMessage, encodeDeductionMessage } from '../../../lambdas/adapters/deduction-messages.js';
-import type { DeductionMessage } from '../../../lambdas/domain/deductions/types.js';
+import {
+  decodeDeductionMessage,
+  decodeHoldExpiryMessage,
+  encodeDeductionMessage,
+  encodeHoldExpiryMessage,
+} from '../../../lambdas/adapters/deduction-messages.js';
+import type { DeductionMessage, HoldExpiryMessage } from '../../../lambdas/domain/deductions/types.js';
 import { testIds } from '../../helpers/deductions.js';
 
 describe('decodeDeductionMessage', () => {
@@ -33,5 +38,22 @@ describe('decodeDeductionMessage', () => {
     expect(decodeDeductionMessage(JSON.stringify({ ...good, owner: '' }))).toBeUndefined();
     expect(decodeDeductionMessage(JSON.stringify({ ...good, v: 1 }))).toBeUndefined();
     expect(decodeDeductionMessage(JSON.stringify({ ...good, v: 3 }))).toBeUndefined();
+  });
+});
+
+describe('decodeHoldExpiryMessage', () => {
+  const good: HoldExpiryMessage = { v: 1, id: testIds('buyer-sub', 'k-12345678'), sku: 'SKU-1', expiresAt: 1_700_000_030_000 };
+
+  it('reads back what encodeHoldExpiryMessage wrote', () => {
+    expect(decodeHoldExpiryMessage(encodeHoldExpiryMessage(good))).toEqual(good);
+  });
+
+  it('rejects poison: not JSON, an array, another version, a bad id or SKU, a deadline that is not an integer', () => {
+    expect(decodeHoldExpiryMessage('{')).toBeUndefined();
+    expect(decodeHoldExpiryMessage('[1]')).toBeUndefined();
+    expect(decodeHoldExpiryMessage(JSON.stringify({ ...good, v: 2 }))).toBeUndefined();
+    expect(decodeHoldExpiryMessage(JSON.stringify({ ...good, id: 'd_short' }))).toBeUndefined();
+    expect(decodeHoldExpiryMessage(JSON.stringify({ ...good, sku: '' }))).toBeUndefined();
+    expect(decodeHoldExpiryMessage(JSON.stringify({ ...good, expiresAt: '2030-01-01' }))).toBeUndefined();
   });
 });

@@ -32,6 +32,23 @@ describe('CircuitBreaker', () => {
     expect(breaker.currentState).toBe('closed');
   });
 
+  it('tells its listener of every change of state, and only of changes', async () => {
+    const clock = new ManualClock();
+    const states: string[] = [];
+    const breaker = new CircuitBreaker('price', { failureThreshold: 2, openMs: 100 }, clock, (state) => states.push(state));
+    await expect(breaker.run(fail)).rejects.toThrow();
+    await expect(breaker.run(fail)).rejects.toThrow();
+    await expect(breaker.run(ok)).rejects.toBeInstanceOf(CircuitOpenError);
+    clock.advance(100);
+    await expect(breaker.run(fail)).rejects.toThrow('boom');
+    clock.advance(100);
+
+    await breaker.run(ok);
+    await breaker.run(ok);
+
+    expect(states).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
+  });
+
   it('re-opens immediately when the half-open trial fails', async () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker('info', { failureThreshold: 2, openMs: 500 }, clock);

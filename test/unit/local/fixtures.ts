@@ -117,11 +117,35 @@ export function fixtureTemplate(): CfnTemplate {
           RestApiId: { Ref: 'Api1' },
         },
       },
+      Events1: { Type: 'AWS::Events::EventBus', Properties: { Name: 'ignored-locally' } },
       IdSecret1: {
         Type: 'AWS::SecretsManager::Secret',
         Properties: { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } },
       },
-      ApiProductsOptions: { Type: 'AWS::ApiGateway::Method', Properties: { HttpMethod: 'OPTIONS', Integration: { Type: 'MOCK' } } },
+      // An integration the local runtime does not host (it is not a route here).
+      ApiProductsOptions: { Type: 'AWS::ApiGateway::Method', Properties: { HttpMethod: 'OPTIONS', Integration: { Type: 'HTTP' } } },
+      ApiHealth: { Type: 'AWS::ApiGateway::Resource', Properties: { ParentId: { Ref: 'ApiV1' }, PathPart: 'health' } },
+      ApiHealthGet: {
+        Type: 'AWS::ApiGateway::Method',
+        Properties: {
+          HttpMethod: 'GET',
+          ResourceId: { Ref: 'ApiHealth' },
+          ApiKeyRequired: false,
+          Integration: {
+            Type: 'MOCK',
+            PassthroughBehavior: 'NEVER',
+            RequestTemplates: { 'application/json': '{"statusCode": 200}' },
+            IntegrationResponses: [
+              {
+                StatusCode: '200',
+                ResponseTemplates: { 'application/json': '{"status":"ok"}' },
+                ResponseParameters: { 'method.response.header.Cache-Control': "'no-store'" },
+              },
+            ],
+          },
+          MethodResponses: [{ StatusCode: '200', ResponseParameters: { 'method.response.header.Cache-Control': true } }],
+        },
+      },
       Stage1: {
         Type: 'AWS::ApiGateway::Stage',
         Properties: {

@@ -53,7 +53,7 @@ describe('describeStack', () => {
     expect(findByHint(stack.functions, 'ConsumerFn')).toMatchObject({ timeoutSeconds: 30, reservedConcurrency: 3 });
   });
 
-  it('reads every Lambda proxy method with its path, authorizer and required headers, and the stage throttle', () => {
+  it('reads every Lambda proxy and MOCK method with its path, authorizer and required headers, and the stage throttle', () => {
     expect(stack.api.routes).toEqual([
       {
         method: 'GET',
@@ -68,6 +68,14 @@ describe('describeStack', () => {
         requiredHeaders: ['Idempotency-Key'],
         authorizer: { logicalId: 'Authorizer1', userPoolLogicalIds: ['Users1'], header: 'Authorization' },
       }),
+      {
+        method: 'GET',
+        resourcePath: '/v1/health',
+        segments: ['v1', 'health'],
+        functionLogicalId: '',
+        mock: { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"status":"ok"}' },
+        requiredHeaders: [],
+      },
     ]);
     expect(stack.api.stage).toEqual({ stageName: 'live', rateLimit: 2000, burstLimit: 4000 });
   });
@@ -139,6 +147,12 @@ describe('describeStack', () => {
     ]);
   });
 
+  it('describes event buses under prefixed names, with their local ARNs', () => {
+    expect(stack.eventBuses).toEqual([
+      { logicalId: 'Events1', name: 't1-Events1', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/t1-Events1' },
+    ]);
+  });
+
   it('refuses a method it cannot guard as AWS does: an API key, or an authorizer that is not a Cognito user pool', () => {
     const withKey = fixtureTemplate();
     (withKey.Resources.ApiSkuGet?.Properties as Record<string, unknown>).ApiKeyRequired = true;
@@ -186,6 +200,9 @@ describe('stackIntrinsics', () => {
       CLIENT_ID: stack.userPools[0]?.clients[0]?.clientId,
     });
     expect(resolveIntrinsics({ Ref: 'Users1' }, values)).toBe(stack.userPools[0]?.name);
+    expect(resolveIntrinsics({ Ref: 'Events1' }, values)).toBe('t1-Events1');
+    expect(resolveIntrinsics({ 'Fn::GetAtt': ['Events1', 'Name'] }, values)).toBe('t1-Events1');
+    expect(resolveIntrinsics({ 'Fn::GetAtt': ['Events1', 'Arn'] }, values)).toBe(stack.eventBuses[0]?.arn);
     expect(resolveIntrinsics({ 'Fn::GetAtt': ['CatalogTable1', 'StreamArn'] }, values)).toBe(issued.streamArn('CatalogTable1'));
     expect(resolveIntrinsics({ 'Fn::GetAtt': ['ConsumerFn', 'Arn'] }, values)).toBe(
       'arn:aws:lambda:us-east-1:000000000000:function:t1-ConsumerFn',

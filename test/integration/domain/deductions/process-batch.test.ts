@@ -57,9 +57,9 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
       quantity: number;
       version: number;
     };
-  const deps = (overrides = {}) => ({ ledger, store: ledger, clock: systemClock, limitPerUser: 1, ...overrides });
+  const deps = (overrides = {}) => ({ ledger, store: ledger, clock: systemClock, limitPerUser: 1, holdMs: 600_000, ...overrides });
 
-  it('applies a batch with one stock transaction for the SKU, not one write per request', async () => {
+  it('holds a batch with one stock transaction for the SKU, not one write per request', async () => {
     const sku = await newSku(50);
     const messages = await accepted(
       sku,
@@ -68,8 +68,36 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
 
     const outcome = await processDeductionBatch(messages, deps());
 
-    expect(outcome).toMatchObject({ succeeded: 30, rejected: 0, stockWrites: 1, failedMessageIds: [] });
+    expect(outcome).toMatchObject({ held: 30, rejected: 0, stockWrites: 1, failedMessageIds: [] });
     expect(await stock(sku)).toMatchObject({ quantity: 20, version: 2 });
+  });
+
+  it('rejects what stock cannot cover in bulk: a few transactions for hundreds of requests, no write of its own each', async () => {
+    const sku = await newSku(10);
+    const messages = await accepted(
+      sku,
+      Array.from({ length: 250 }, (_, i) => ({ owner: `bulk${i}` })),
+    );
+    const counted = localDocumentClient();
+    const calls = new Map<string, number>();
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        const name = String(context.commandName);
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+    const countedLedger = new DynamoDeductions(counted, tables, systemClock);
+
+    const outcome = await processDeductionBatch(messages, deps({ ledger: countedLedger, store: countedLedger }));
+
+    const records = await Promise.all(messages.map((m) => ledger.get(m.message.id)));
+    expect(outcome).toMatchObject({ held: 10, rejected: 240, failedMessageIds: [] });
+    expect(records.filter((r) => r?.status === 'REJECTED' && r.reason === 'SOLD_OUT' && r.decidedAt)).toHaveLength(240);
+    // One transaction holds the 10 winners; 240 rejections take three of up to 100.
+    expect(calls.get('TransactWriteItemsCommand')).toBe(4);
+    expect(calls.get('UpdateItemCommand') ?? 0).toBe(0);
   });
 
   it('changes nothing when a message is delivered again after it was applied (consumer died before the ack)', async () => {
@@ -80,7 +108,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
 
     const redelivered = await processDeductionBatch(messages, deps());
 
-    expect(redelivered).toMatchObject({ succeeded: 0, rejected: 0, stockWrites: 0 });
+    expect(redelivered).toMatchObject({ held: 0, rejected: 0, stockWrites: 0 });
     expect(await stock(sku)).toEqual(after);
     expect(after.quantity).toBe(7);
   });
@@ -98,8 +126,8 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
 
     const outcome = await processDeductionBatch([{ messageId: 'm-orphan', message }], deps());
 
-    expect(outcome.succeeded).toBe(1);
-    expect((await ledger.get(message.id))?.status).toBe('SUCCEEDED');
+    expect(outcome.held).toBe(1);
+    expect((await ledger.get(message.id))?.status).toBe('HELD');
   });
 
   it('rejects every request for a SKU with no stock item as UNKNOWN_SKU', async () => {
@@ -142,7 +170,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
     expect(throttled).toBeGreaterThan(0);
     expect(pending).toEqual([]);
     const records = await Promise.all(messages.map((m) => ledger.get(m.message.id)));
-    expect(records.filter((r) => r?.status === 'SUCCEEDED')).toHaveLength(40);
+    expect(records.filter((r) => r?.status === 'HELD')).toHaveLength(40);
     expect(records.filter((r) => r?.status === 'REJECTED' && r.reason === 'SOLD_OUT')).toHaveLength(20);
     expect((await stock(sku)).quantity).toBe(0);
   });
@@ -172,13 +200,13 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
           }
 
           const records = await Promise.all(messages.map((m) => ledger.get(m.message.id)));
-          const succeeded = records.filter((r) => r?.status === 'SUCCEEDED');
+          const succeeded = records.filter((r) => r?.status === 'HELD');
           const soldUnits = succeeded.reduce((sum, r) => sum + (r?.quantity ?? 0), 0);
           const perUser = new Map<string, number>();
           for (const r of succeeded) if (r) perUser.set(r.owner, (perUser.get(r.owner) ?? 0) + r.quantity);
           const after = await stock(sku);
 
-          expect(records.every((r) => r?.status === 'SUCCEEDED' || r?.status === 'REJECTED')).toBe(true);
+          expect(records.every((r) => r?.status === 'HELD' || r?.status === 'REJECTED')).toBe(true);
           expect(after.quantity).toBe(units - soldUnits);
           expect(after.quantity).toBeGreaterThanOrEqual(0);
           expect([...perUser.values()].every((u) => u <= 2)).toBe(true);
@@ -208,7 +236,7 @@ describe('processDeductionBatch with DynamoDeductions on DynamoDB Local', () => 
     expect((await stock(sku)).quantity).toBe(3);
   });
 
-  it('refuses to cancel a deduction that did not succeed', async () => {
+  it('refuses to cancel a deduction that was not won', async () => {
     const sku = await newSku(0);
     const messages = await accepted(sku, [{ owner: 'late' }]);
     await processDeductionBatch(messages, deps());

@@ -103,7 +103,7 @@ describe('POST /v1/products/{sku}/deductions with a frozen dependency', () => {
       const parsed = messages.map((m) => ({ messageId: m.MessageId ?? '', message: decodeDeductionMessage(m.Body ?? '') }));
       const outcome = await processDeductionBatch(
         parsed.flatMap((p) => (p.message ? [{ messageId: p.messageId, message: p.message }] : [])),
-        { ledger: direct, store: direct, clock: systemClock, limitPerUser: 1 },
+        { ledger: direct, store: direct, clock: systemClock, limitPerUser: 1, holdMs: 600_000 },
       );
       expect(outcome.failedMessageIds).toEqual([]);
       await sqs.send(
@@ -177,9 +177,9 @@ describe('POST /v1/products/{sku}/deductions with a frozen dependency', () => {
     expect(await consume()).toBe(0);
 
     expect(retry).toMatchObject({ status: 202, body: { id } });
-    expect(again).toMatchObject({ status: 202, body: { id, status: 'SUCCEEDED' } });
+    expect(again).toMatchObject({ status: 202, body: { id, status: 'HELD' } });
     expect(await stock()).toBe(before - 1);
-    expect((await record(id))?.status).toBe('SUCCEEDED');
+    expect((await record(id))?.status).toBe('HELD');
   });
 
   it('SQS frozen while queueing: 503 OUTCOME_UNKNOWN at the deadline; the late message and the retry apply it once', async () => {
@@ -202,7 +202,7 @@ describe('POST /v1/products/{sku}/deductions with a frozen dependency', () => {
     expect(answered.status).toBe(503);
     expect(answered.body.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { id } });
     expect(consumed).toBe(1);
-    expect(retry).toMatchObject({ status: 202, body: { id, status: 'SUCCEEDED' } });
+    expect(retry).toMatchObject({ status: 202, body: { id, status: 'HELD' } });
     expect(leftOver).toBe(0);
     expect(await stock()).toBe(before - 1);
   });

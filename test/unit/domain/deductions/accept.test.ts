@@ -32,11 +32,11 @@ describe('acceptDeduction', () => {
 
     const again = await acceptDeduction(input, 'key-00000001', d);
     const record = d.store.records.get(first.id);
-    if (record) record.status = 'SUCCEEDED';
+    if (record) record.status = 'HELD';
     const settled = await acceptDeduction(input, 'key-00000001', d);
 
     expect(again.id).toBe(first.id);
-    expect(settled).toMatchObject({ id: first.id, status: 'SUCCEEDED' });
+    expect(settled).toMatchObject({ id: first.id, status: 'HELD' });
     expect(d.queue.sent.map((m) => m.id)).toEqual([first.id, first.id]);
   });
 

@@ -1,24 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { chunks, processDeductionBatch } from '../../../../lambdas/domain/deductions/process-batch.js';
+import { processDeductionBatch } from '../../../../lambdas/domain/deductions/process-batch.js';
 import { messageOf } from '../../../../lambdas/domain/deductions/types.js';
 import { ManualClock } from '../../../helpers/clock.js';
 import { deduction, MemoryDeductions } from '../../../helpers/deductions.js';
 
+const HOLD_MS = 600_000;
+
 describe('processDeductionBatch', () => {
-  it('settles a SKU’s requests in one stock write, rejecting what stock cannot cover', async () => {
+  it('holds what a SKU’s stock covers in one stock write, until now + the hold window, and rejects the rest', async () => {
     const ledger = new MemoryDeductions();
+    const clock = new ManualClock();
     ledger.setStock('SKU-1', 2);
     const ds = [1, 2, 3].map((i) => deduction({ sku: 'SKU-1', createdAt: i }));
     for (const d of ds) await ledger.createIfAbsent(d);
 
     const outcome = await processDeductionBatch(
       ds.map((d) => ({ messageId: `m-${d.id}`, message: messageOf(d) })),
-      { ledger, store: ledger, clock: new ManualClock(), limitPerUser: 1 },
+      { ledger, store: ledger, clock, limitPerUser: 1, holdMs: HOLD_MS },
     );
 
-    expect(outcome).toMatchObject({ succeeded: 2, rejected: 1, stockWrites: 1, failedMessageIds: [] });
+    expect(outcome).toMatchObject({ held: 2, rejected: 1, stockWrites: 1, failedMessageIds: [] });
     expect(ledger.stock.get('SKU-1')?.quantity).toBe(0);
-    expect(ledger.records.get(ds[2]?.id ?? '')).toMatchObject({ status: 'REJECTED', reason: 'SOLD_OUT' });
+    expect(ledger.records.get(ds[0]?.id ?? '')).toMatchObject({ status: 'HELD', decidedAt: clock.now(), holdUntil: clock.now() + HOLD_MS });
+    expect(ledger.records.get(ds[2]?.id ?? '')).toMatchObject({ status: 'REJECTED', reason: 'SOLD_OUT', decidedAt: clock.now() });
+  });
+
+  it('rejects a whole sold-out group with one bulk call, not one write per request', async () => {
+    const ledger = new MemoryDeductions();
+    ledger.setStock('SKU-1', 0);
+    const ds = Array.from({ length: 250 }, (_, i) => deduction({ sku: 'SKU-1', createdAt: i }));
+    for (const d of ds) await ledger.createIfAbsent(d);
+    const calls: number[] = [];
+    const reject = ledger.reject.bind(ledger);
+    ledger.reject = async (rejections, now) => {
+      calls.push(rejections.length);
+      return reject(rejections, now);
+    };
+
+    const outcome = await processDeductionBatch(
+      ds.map((d) => ({ messageId: `m-${d.id}`, message: messageOf(d) })),
+      { ledger, store: ledger, clock: new ManualClock(), limitPerUser: 1, holdMs: HOLD_MS },
+    );
+
+    expect(outcome).toMatchObject({ held: 0, rejected: 250, stockWrites: 0 });
+    expect(calls).toEqual([250]);
   });
 
   it('recreates the record of a queued message whose record is missing', async () => {
@@ -31,29 +56,25 @@ describe('processDeductionBatch', () => {
       store: ledger,
       clock: new ManualClock(),
       limitPerUser: 1,
+      holdMs: HOLD_MS,
     });
 
-    expect(ledger.records.get(orphan.id)?.status).toBe('SUCCEEDED');
-  });
-});
-
-describe('chunks', () => {
-  it('keeps every transaction within the action limit: stock + one per request + one per user', () => {
-    const many = Array.from({ length: 120 }, (_, i) => deduction({ owner: `u${i % 50}` }));
-
-    const result = chunks(many, 100);
-
-    for (const c of result) expect(1 + c.deductions.length + c.unitsByOwner.size).toBeLessThanOrEqual(100);
-    expect(result.flatMap((c) => c.deductions)).toEqual(many);
+    expect(ledger.records.get(orphan.id)?.status).toBe('HELD');
   });
 
-  it('sums a user’s units within a chunk into one limit-marker update', () => {
-    const a = deduction({ owner: 'ann', quantity: 1 });
-    const b = deduction({ owner: 'ann', quantity: 2 });
+  it('changes nothing for a request decided already (a redelivery), whatever it became since', async () => {
+    const ledger = new MemoryDeductions();
+    ledger.setStock('SKU-1', 5);
+    const d = deduction({ sku: 'SKU-1' });
+    await ledger.createIfAbsent(d);
+    const deps = { ledger, store: ledger, clock: new ManualClock(), limitPerUser: 1, holdMs: HOLD_MS };
+    await processDeductionBatch([{ messageId: 'm-1', message: messageOf(d) }], deps);
+    await ledger.confirm(d, deps.clock.now());
 
-    const [chunk] = chunks([a, b], 100);
+    const again = await processDeductionBatch([{ messageId: 'm-2', message: messageOf(d) }], deps);
 
-    expect(chunk?.unitsByOwner).toEqual(new Map([['ann', 3]]));
-    expect(chunk?.units).toBe(3);
+    expect(again).toMatchObject({ held: 0, rejected: 0, stockWrites: 0 });
+    expect(ledger.records.get(d.id)?.status).toBe('CONFIRMED');
+    expect(ledger.stock.get('SKU-1')?.quantity).toBe(4);
   });
 });

@@ -8,9 +8,10 @@ import {
 } from '../../../../lambdas/domain/product/product-detail.js';
 import { ManualClock } from '../../../helpers/clock.js';
 import { FakeCatalog } from '../../../helpers/fake-catalog.js';
+import { RecordingMetrics } from '../../../helpers/metrics.js';
 
-function service(catalog: FakeCatalog, clock = new ManualClock()) {
-  return new ProductDetailService(catalog, clock, defaultProductDetailOptions);
+function service(catalog: FakeCatalog, clock = new ManualClock(), metrics = new RecordingMetrics()) {
+  return new ProductDetailService(catalog, clock, defaultProductDetailOptions, metrics);
 }
 
 describe('ProductDetailService.get', () => {
@@ -134,6 +135,72 @@ describe('ProductDetailService.get', () => {
     expect(detail.versions.price).toBe(2);
     expect(detail.price?.amount).toBe(999);
     expect(catalog.consistentReads).toEqual(['price:SKU-1']);
+  });
+});
+
+describe('ProductDetailService metrics', () => {
+  it('counts an L1 hit or miss per source and read', async () => {
+    const clock = new ManualClock();
+    const metrics = new RecordingMetrics();
+    const products = service(new FakeCatalog().addProduct('SKU-1'), clock, metrics);
+
+    await products.get('SKU-1');
+    await products.get('SKU-1');
+    clock.advance(defaultProductDetailOptions.cacheTtlMs.stock + 1);
+    await products.get('SKU-1');
+
+    expect(
+      ['info', 'price', 'stock'].map((s) => [s, metrics.total('L1Hits', { Source: s }), metrics.total('L1Misses', { Source: s })]),
+    ).toEqual([
+      ['info', 2, 1],
+      ['price', 2, 1],
+      ['stock', 1, 2],
+    ]);
+  });
+
+  it('counts a re-read for a version the client claims as a miss', async () => {
+    const metrics = new RecordingMetrics();
+    const catalog = new FakeCatalog().addProduct('SKU-1', { price: 1 });
+    const products = service(catalog, new ManualClock(), metrics);
+    await products.get('SKU-1');
+
+    await products.get('SKU-1', { price: 2 });
+
+    expect([metrics.total('L1Misses', { Source: 'price' }), metrics.total('L1Hits', { Source: 'price' })]).toEqual([2, 0]);
+  });
+
+  it('counts each degraded answer by the part it lacks', async () => {
+    const metrics = new RecordingMetrics();
+    const catalog = new FakeCatalog().addProduct('SKU-1');
+    catalog.behaviour.price.fail = true;
+
+    await service(catalog, new ManualClock(), metrics).get('SKU-1');
+
+    expect(metrics.records.filter((r) => r.metric === 'DegradedAnswers')).toEqual([
+      { metric: 'DegradedAnswers', value: 1, dimensions: { Source: 'price' } },
+    ]);
+  });
+
+  it('counts breaker state changes by source and state', async () => {
+    const clock = new ManualClock();
+    const metrics = new RecordingMetrics();
+    const catalog = new FakeCatalog().addProduct('SKU-1');
+    const products = service(catalog, clock, metrics);
+    catalog.behaviour.stock.fail = true;
+    for (let i = 0; i < defaultProductDetailOptions.breaker.failureThreshold; i++) {
+      clock.advance(defaultProductDetailOptions.cacheTtlMs.stock + 1);
+      await products.get('SKU-1');
+    }
+    catalog.behaviour.stock.fail = false;
+    clock.advance(defaultProductDetailOptions.breaker.openMs);
+
+    await products.get('SKU-1');
+
+    expect(metrics.records.filter((r) => r.metric === 'BreakerTransitions').map((r) => r.dimensions)).toEqual([
+      { Source: 'stock', State: 'open' },
+      { Source: 'stock', State: 'half-open' },
+      { Source: 'stock', State: 'closed' },
+    ]);
   });
 });
 

@@ -7,20 +7,24 @@ import { adminFeedRoutes } from '../../../../lambdas/http/routes/admin-feeds.js'
 import { apiEvent, lambdaContext } from '../../../helpers/events.js';
 import { feedWorld } from '../../../helpers/feeds.js';
 import { admin, buyer } from '../../../helpers/identity.js';
+import { RecordingMetrics } from '../../../helpers/metrics.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
 describe('admin feed routes', () => {
   let world: ReturnType<typeof feedWorld>;
   let handler: ReturnType<typeof apiHandler>;
+  let metrics: RecordingMetrics;
   beforeEach(() => {
     world = feedWorld();
+    metrics = new RecordingMetrics();
     handler = apiHandler(
       adminFeedRoutes({
         publisher: world.publisher,
         degrade: new DegradeSwitch(world.store, world.clock),
         statics: new StaticCopyUrls('https://cdn.test'),
         clock: world.clock,
+        metrics,
       }),
       logger,
     );
@@ -68,5 +72,17 @@ describe('admin feed routes', () => {
       body: { feedId: 'picks', degraded: true, static: { current: 'https://cdn.test/feeds/picks/current.json' } },
     });
     expect(await world.store.isDegraded('picks')).toBe(true);
+  });
+
+  it('counts versions published and degrade switch flips', async () => {
+    await call('POST', '/v1/admin/feeds/{feedId}/versions', {});
+    await call('PUT', '/v1/admin/feeds/{feedId}/degrade', { degraded: true });
+    await call('PUT', '/v1/admin/feeds/{feedId}/degrade', { degraded: false });
+
+    expect([
+      metrics.total('FeedVersionsPublished'),
+      metrics.total('FeedDegradeSwitches', { State: 'on' }),
+      metrics.total('FeedDegradeSwitches', { State: 'off' }),
+    ]).toEqual([1, 1, 1]);
   });
 });

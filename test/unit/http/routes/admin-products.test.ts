@@ -6,6 +6,7 @@ import { apiHandler } from '../../../../lambdas/http/api-handler.js';
 import { adminProductRoutes } from '../../../../lambdas/http/routes/admin-products.js';
 import { apiEvent, lambdaContext } from '../../../helpers/events.js';
 import { admin, buyer } from '../../../helpers/identity.js';
+import { RecordingMetrics } from '../../../helpers/metrics.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
@@ -41,12 +42,13 @@ async function put(
   claims: Record<string, string> | null = admin(),
 ) {
   const { writer, calls } = recordingWriter();
-  const handler = apiHandler(adminProductRoutes(writer), logger);
+  const metrics = new RecordingMetrics();
+  const handler = apiHandler(adminProductRoutes(writer, metrics), logger);
   const res = await handler(
     apiEvent({ method: 'PUT', path, resource, pathParameters: { sku: 'SKU-1' }, body, headers, claims: claims ?? undefined }),
     lambdaContext(),
   );
-  return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers, calls };
+  return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers, calls, metrics };
 }
 
 describe('admin product routes', () => {
@@ -67,6 +69,21 @@ describe('admin product routes', () => {
     expect(res.status).toBe(200);
     expect(res.headers?.etag).toBe('"2"');
     expect(res.calls).toEqual([['price', 'SKU-1', { amount: 1299, original: 1299, currency: 'EUR' }, undefined]]);
+  });
+
+  it('counts each applied write by kind, and nothing for a write refused', async () => {
+    const price = await put('/v1/admin/products/SKU-1/price', '/v1/admin/products/{sku}/price', { amount: 1299, currency: 'EUR' });
+    const stock = await put('/v1/admin/products/SKU-1/stock', '/v1/admin/products/{sku}/stock', { delta: 5 });
+    const refused = await put(
+      '/v1/admin/products/SKU-1/price',
+      '/v1/admin/products/{sku}/price',
+      { amount: 1, currency: 'USD' },
+      { 'If-Match': '"9"' },
+    );
+
+    expect(price.metrics.records).toEqual([{ metric: 'CatalogWrites', value: 1, dimensions: { Kind: 'price' } }]);
+    expect(stock.metrics.records).toEqual([{ metric: 'CatalogWrites', value: 1, dimensions: { Kind: 'stock' } }]);
+    expect(refused.metrics.records).toEqual([]);
   });
 
   it('passes If-Match through as the expected version and answers 412 on mismatch', async () => {

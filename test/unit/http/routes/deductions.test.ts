@@ -1,9 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
+import type { Deduction } from '../../../../lambdas/domain/deductions/types.js';
 import { apiHandler } from '../../../../lambdas/http/api-handler.js';
 import { deductionRoutes } from '../../../../lambdas/http/routes/deductions.js';
 import { ManualClock } from '../../../helpers/clock.js';
-import { MemoryAvailability, MemoryDeductions, MemoryQueue, testIds } from '../../../helpers/deductions.js';
+import { chunkOf, MemoryAvailability, MemoryDeductions, MemoryQueue, testIds } from '../../../helpers/deductions.js';
 import { apiEvent, lambdaContext } from '../../../helpers/events.js';
 import { buyer } from '../../../helpers/identity.js';
 
@@ -15,8 +16,9 @@ function api() {
   const ledger = new MemoryDeductions();
   const queue = new MemoryQueue();
   const availability = new MemoryAvailability().set('SKU-1', 5);
+  const clock = new ManualClock();
   const handler = apiHandler(
-    deductionRoutes({ ids: testIds, store: ledger, ledger, queue, availability, clock: new ManualClock(), retryAfterSeconds: 1 }),
+    deductionRoutes({ ids: testIds, store: ledger, ledger, queue, availability, clock, retryAfterSeconds: 1 }),
     logger,
   );
   const answer = async (event: Parameters<typeof handler>[0]) => {
@@ -46,7 +48,24 @@ function api() {
         claims: sub === null ? undefined : buyer(sub),
       }),
     );
-  return { ledger, queue, availability, post, get, cancel };
+  const confirm = (id: string, sub: string | null = ANN) =>
+    answer(
+      apiEvent({
+        method: 'POST',
+        resource: '/v1/deductions/{id}/confirm',
+        pathParameters: { id },
+        claims: sub === null ? undefined : buyer(sub),
+      }),
+    );
+  /** The caller's request, accepted and then won: HELD for `holdMs` from now. */
+  const won = async (key: string, holdMs = 60_000) => {
+    ledger.setStock('SKU-1', 5);
+    const { body } = await post(key);
+    const record = ledger.records.get(body.id) as Deduction;
+    await ledger.hold('SKU-1', chunkOf(record), 1, clock.now(), clock.now() + holdMs);
+    return body.id as string;
+  };
+  return { ledger, queue, availability, clock, post, get, cancel, confirm, won };
 }
 
 describe('POST /v1/products/{sku}/deductions', () => {
@@ -188,17 +207,65 @@ describe('GET /v1/deductions/{id}', () => {
 
 describe('POST /v1/deductions/{id}/cancel', () => {
   it('cancels only the caller’s own deduction; another buyer gets 404 and changes nothing', async () => {
-    const { post, cancel, ledger } = api();
-    ledger.setStock('SKU-1', 5);
+    const { cancel, ledger, won } = api();
+    const id = await won('key-00000001');
+
+    const foreign = await cancel(id, 'sub-mallory');
+    const own = await cancel(id);
+
+    expect(foreign).toMatchObject({ status: 404, body: { error: { code: 'DEDUCTION_NOT_FOUND', message: `No deduction ${id}` } } });
+    expect(own).toMatchObject({ status: 200, body: { id, status: 'CANCELLED' } });
+    expect(ledger.stock.get('SKU-1')?.quantity).toBe(5);
+  });
+});
+
+describe('POST /v1/deductions/{id}/confirm', () => {
+  it('confirms the caller’s hold, and answers a repeat the same (idempotent)', async () => {
+    const { confirm, get, won } = api();
+    const id = await won('key-00000001');
+
+    const held = await get(id);
+    const first = await confirm(id);
+    const again = await confirm(id);
+
+    expect(held.body).toMatchObject({ status: 'HELD', expiresAt: expect.any(String), decidedAt: expect.any(String) });
+    expect(first).toMatchObject({ status: 200, body: { id, status: 'CONFIRMED', confirmedAt: expect.any(String) } });
+    expect(first.body.expiresAt).toBeUndefined();
+    expect(again.body).toEqual(first.body);
+    expect(first.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers 409 HOLD_EXPIRED once the deadline has passed, and the hold is still the expiry’s', async () => {
+    const { confirm, clock, ledger, won } = api();
+    const id = await won('key-00000001', 1_000);
+    clock.advance(1_000);
+
+    const late = await confirm(id);
+
+    expect(late).toMatchObject({ status: 409, body: { error: { code: 'HOLD_EXPIRED', details: { expiredAt: expect.any(String) } } } });
+    expect(ledger.records.get(id)?.status).toBe('HELD');
+  });
+
+  it('answers another buyer exactly as an unknown id, and confirms nothing', async () => {
+    const { confirm, ledger, won } = api();
+    const id = await won('key-00000001');
+    const unknown = testIds(ANN, 'never-used-key');
+
+    const foreign = await confirm(id, 'sub-mallory');
+    const missing = await confirm(unknown, 'sub-mallory');
+
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error).toEqual({ code: 'DEDUCTION_NOT_FOUND', message: `No deduction ${id}` });
+    expect(foreign.headers).toEqual(missing.headers);
+    expect(ledger.records.get(id)?.status).toBe('HELD');
+  });
+
+  it('answers 409 NOT_CONFIRMABLE while the request is still QUEUED, 400 for a bad id, 401 without a caller', async () => {
+    const { confirm, post } = api();
     const { body } = await post('key-00000001');
-    const record = ledger.records.get(body.id);
-    if (record) record.status = 'SUCCEEDED';
 
-    const foreign = await cancel(body.id, 'sub-mallory');
-    const own = await cancel(body.id);
-
-    expect(foreign).toMatchObject({ status: 404, body: { error: { code: 'DEDUCTION_NOT_FOUND', message: `No deduction ${body.id}` } } });
-    expect(own).toMatchObject({ status: 200, body: { id: body.id, status: 'CANCELLED' } });
-    expect(ledger.stock.get('SKU-1')?.quantity).toBe(6);
+    expect((await confirm(body.id)).body.error.code).toBe('NOT_CONFIRMABLE');
+    expect((await confirm('nope')).body.error.details[0].path).toBe('path.id');
+    expect((await confirm(body.id, null)).status).toBe(401);
   });
 });

@@ -6,6 +6,7 @@ import { apiHandler } from '../../../../lambdas/http/api-handler.js';
 import { feedRoutes } from '../../../../lambdas/http/routes/feeds.js';
 import { apiEvent, lambdaContext } from '../../../helpers/events.js';
 import { feedWorld } from '../../../helpers/feeds.js';
+import { RecordingMetrics } from '../../../helpers/metrics.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
@@ -13,11 +14,13 @@ describe('GET /v1/feeds/{feedId}', () => {
   let world: ReturnType<typeof feedWorld>;
   let degrade: DegradeSwitch;
   let handler: ReturnType<typeof apiHandler>;
+  let metrics: RecordingMetrics;
   beforeEach(() => {
     world = feedWorld();
     degrade = new DegradeSwitch(world.store, world.clock, 0);
+    metrics = new RecordingMetrics();
     handler = apiHandler(
-      feedRoutes({ reader: world.reader, degrade, statics: new StaticCopyUrls('https://cdn.test'), currentMaxAgeSeconds: 5 }),
+      feedRoutes({ reader: world.reader, degrade, statics: new StaticCopyUrls('https://cdn.test'), currentMaxAgeSeconds: 5, metrics }),
       logger,
     );
   });
@@ -66,5 +69,18 @@ describe('GET /v1/feeds/{feedId}', () => {
       code: 'FEED_DEGRADED',
       details: { current: 'https://cdn.test/feeds/picks/current.json', page: `https://cdn.test/feeds/picks/${v.version}/2.json` },
     });
+  });
+
+  it('counts pages served by kind (pinned, current, 304) and degraded answers', async () => {
+    const v = await world.publisher.publish('picks', {});
+    await get({ page: '1' });
+    await get({ page: '2', version: String(v.version) });
+    await get({ page: '3', version: String(v.version) });
+    await get({ page: '1' }, { 'If-None-Match': `"${v.version}"` });
+    await degrade.set('picks', true);
+    await get({ page: '1' });
+
+    expect(['current', 'pinned', 'not-modified'].map((Kind) => metrics.total('FeedPagesServed', { Kind }))).toEqual([1, 2, 1]);
+    expect(metrics.total('FeedDegradedAnswers')).toBe(1);
   });
 });

@@ -28,6 +28,10 @@ const api = (rateLimit = 1_000_000, burstLimit = 1_000_000): ApiDescription => (
     route('POST', '/v1/products/{sku}/deductions', { requiredHeaders: ['Idempotency-Key'], authorizer }),
     route('POST', '/v1/uploads', { requiredHeaders: ['Idempotency-Key'] }),
     route('PUT', '/v1/admin/products/{sku}', { authorizer }),
+    route('GET', '/v1/health', {
+      functionLogicalId: '',
+      mock: { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"status":"ok"}' },
+    }),
   ],
   stage: { stageName: 'live', rateLimit, burstLimit },
 });
@@ -58,6 +62,7 @@ describe('startApiGateway', () => {
       authorizers: identity,
       integrationTimeoutMs: 300,
       localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
+      localEvents: (query) => ({ events: [], asked: Object.fromEntries(query) }),
     });
   });
   afterAll(() => gateway.close());
@@ -79,6 +84,16 @@ describe('startApiGateway', () => {
       headers: expect.objectContaining({ 'x-trace': 't' }),
       requestContext: { stage: 'live', requestId: res.headers.get('x-amzn-requestid') },
     });
+  });
+
+  it('answers a MOCK route itself, as its integration response says, without invoking a function', async () => {
+    const res = await call(`${gateway.url}/v1/health`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-amzn-requestid')).toMatch(/[0-9a-f-]{36}/);
+    expect(fn.events).toEqual([]);
   });
 
   it('routes a path starting // as API Gateway does, merging the slashes', async () => {
@@ -192,6 +207,14 @@ describe('startApiGateway', () => {
         { error: { code: 'UNAUTHORIZED', message }, requestId: res.headers.get('x-amzn-requestid') },
       ]);
     }
+    expect(fn.events).toEqual([]);
+  });
+
+  it('serves GET /_local/events with its query, never cached, and invokes no function', async () => {
+    const res = await call(`${gateway.url}/_local/events?type=Deduction%20HELD&limit=5`);
+
+    expect(res).toMatchObject({ status: 200, body: { events: [], asked: { type: 'Deduction HELD', limit: '5' } } });
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(fn.events).toEqual([]);
   });
 
