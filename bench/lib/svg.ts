@@ -90,7 +90,8 @@ export function lineChart(chart: LineChart): string {
       ? m.top + plotH - ((Math.log10(y) - Math.log10(yLo)) / (Math.log10(yHi) - Math.log10(yLo) || 1)) * plotH
       : m.top + plotH - ((y - yLo) / (yHi - yLo || 1)) * plotH;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="12" role="img">`,
+    `<title>${esc(chart.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${m.left}" y="20" font-size="14" font-weight="600">${esc(chart.title)}</text>`,
   ];
@@ -159,7 +160,8 @@ export function barChart(chart: BarChart): string {
       ? m.left + ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * plotW
       : m.left + ((v - lo) / (hi - lo || 1)) * plotW;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="12" role="img">`,
+    `<title>${esc(chart.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="12" y="22" font-size="14" font-weight="600">${esc(chart.title)}</text>`,
   ];

@@ -4,11 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readSettings } from '../../lib/context.js';
 import { nagFindings, synth } from '../helpers/synth.js';
 
-const NAIVE_ROUTE = Match.objectLike({
-  HttpMethod: 'POST',
-  RequestParameters: Match.objectLike({ 'method.request.header.Idempotency-Key': true }),
-});
-
 describe('NaiveDeductions (context benchBaseline)', () => {
   // Synthesized up front: the first synthesis of a file loads the CDK, slow on a busy machine.
   let plain: ReturnType<typeof synth>;
