@@ -83,6 +83,20 @@ describe('following a request by its correlation id (API → queue → consumer 
     expect(event?.detail).toMatchObject({ id, status: 'HELD', correlationId });
   });
 
+  it('keeps concurrent requests’ correlation ids apart in the one process that hosts them', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `e2e-burst-${i}-${randomUUID()}`);
+
+    const answers = await Promise.all(ids.map((correlationId) => buy({ 'x-correlation-id': correlationId })));
+    const lines = await Promise.all(
+      answers.map((a) =>
+        logs.waitFor((l) => l.service === 'deductions-api' && l.message === 'Deduction accepted' && l.deductionId === a.body.id),
+      ),
+    );
+
+    expect(answers.map((a) => a.headers.get('x-correlation-id'))).toEqual(ids);
+    expect(lines.map((l) => l.correlation_id)).toEqual(ids);
+  });
+
   it('answers, logs and stores the request id, never a forged or oversized correlation id', async () => {
     const forged = ['a'.repeat(4_000), '"},"correlation_id":"someone-else', 'buyer@example.com', '{"level":"ERROR"}'];
 
