@@ -42,8 +42,11 @@ describe('health on the local runtime', () => {
       ['table', 'deductions', 'ok'],
       ['table', 'feeds', 'ok'],
       ['queue', 'deductions', 'ok'],
+      ['queue', 'hold-expiry', 'ok'],
       ['dead-letter-queue', 'deductions-dlq', 'ok'],
       ['dead-letter-queue', 'catalog-stream-failures', 'ok'],
+      ['dead-letter-queue', 'hold-expiry-dlq', 'ok'],
+      ['dead-letter-queue', 'deduction-events-failures', 'ok'],
       ['bucket', 'feed-static-copies', 'ok'],
       ['stream', 'catalog-stream', 'ok'],
     ]);
