@@ -1,3 +1,4 @@
+import { isCorrelationId } from '../domain/correlation.js';
 import { type Deduction, type DeductionStatus, NEXT_STATUSES, type RejectReason } from '../domain/deductions/types.js';
 
 /**
@@ -58,6 +59,8 @@ export function deductionFromItem(item: DeductionItem): Deduction {
     confirmedAt: optional(item.confirmedAt) ?? (legacy ? optional(item.completedAt) : undefined),
     completedAt: legacy ? undefined : optional(item.completedAt),
     requestHash: String(item.requestHash),
+    // Checked again on the way out: it is logged and published by whoever reads the record.
+    correlationId: isCorrelationId(item.correlationId) ? item.correlationId : undefined,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as unknown as Deduction;
 }

@@ -1,3 +1,6 @@
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { SQSMessageAttributes } from 'aws-lambda';
+import { isCorrelationId } from '../domain/correlation.js';
 import { DEDUCTION_ID_PATTERN } from '../domain/deductions/id.js';
 import type { DeductionMessage, HoldExpiryMessage } from '../domain/deductions/types.js';
 import { SKU_PATTERN } from '../domain/product/types.js';
@@ -5,9 +8,26 @@ import { SKU_PATTERN } from '../domain/product/types.js';
 /**
  * The wire formats of the deductions queue and the hold-expiry queue, in one place: JSON of a v2
  * DeductionMessage and of a v1 HoldExpiryMessage. Each is written (by its SQS adapter) and read
- * (by its consumer) through this module.
+ * (by its consumer) through this module. A deduction's correlation id travels beside the body, as
+ * the String message attribute `correlationId` (what tracing tools and a DLQ redrive keep, and
+ * what a reader of the queue sees without parsing bodies).
  */
-export const encodeDeductionMessage = (message: DeductionMessage): string => JSON.stringify(message);
+export const CORRELATION_ATTRIBUTE = 'correlationId';
+
+/** The message body: the message without its correlation id (that goes in an attribute). */
+export const encodeDeductionMessage = ({ correlationId: _, ...message }: DeductionMessage): string => JSON.stringify(message);
+
+/** The message attributes SendMessage carries for `message` (none without a correlation id). */
+export function deductionMessageAttributes(message: DeductionMessage): Record<string, MessageAttributeValue> | undefined {
+  if (!isCorrelationId(message.correlationId)) return undefined;
+  return { [CORRELATION_ATTRIBUTE]: { DataType: 'String', StringValue: message.correlationId } };
+}
+
+/** The correlation id a queued record carries (Lambda's event shape), if it is well formed. */
+export function correlationIdOf(attributes: SQSMessageAttributes | undefined): string | undefined {
+  const value = attributes?.[CORRELATION_ATTRIBUTE]?.stringValue;
+  return isCorrelationId(value) ? value : undefined;
+}
 
 /**
  * Parses a queue message body. Returns undefined for anything that is not a well-formed deduction
@@ -16,9 +36,10 @@ export const encodeDeductionMessage = (message: DeductionMessage): string => JSO
  *
  * v2 names the buyer `owner` (the token's `sub`). A v1 message, sent before identity arrived and
  * perhaps still queued across that deploy, named a `userId`: it is read as that owner, so an
- * accepted request is never lost to the upgrade.
+ * accepted request is never lost to the upgrade. `correlationId` is the record's message attribute
+ * (see correlationIdOf); a malformed one is dropped, not the message.
  */
-export function decodeDeductionMessage(body: string): DeductionMessage | undefined {
+export function decodeDeductionMessage(body: string, correlationId?: string): DeductionMessage | undefined {
   const m = jsonObject(body);
   if (!m) return undefined;
   const owner = m.v === 2 ? m.owner : m.v === 1 ? m.userId : undefined;
@@ -40,6 +61,7 @@ export function decodeDeductionMessage(body: string): DeductionMessage | undefin
     owner: owner as string,
     createdAt: m.createdAt as number,
     requestHash: m.requestHash as string,
+    ...(isCorrelationId(correlationId) ? { correlationId } : {}),
   };
 }
 

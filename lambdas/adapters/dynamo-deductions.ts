@@ -152,15 +152,11 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
     ]);
   }
 
-  async reject(rejections: readonly Rejection[], now: number): Promise<number> {
+  async reject(rejections: readonly Rejection[], now: number): Promise<string[]> {
     const runs = runsOf(rejections, MAX_TRANSACTION_ACTIONS);
-    let rejected = 0;
+    const rejected: string[] = [];
     const worker = async () => {
-      for (let run = runs.shift(); run; run = runs.shift()) {
-        // Not `rejected += await …`: that reads `rejected` before the other workers add to it.
-        const n = await this.rejectRun(run, now);
-        rejected += n;
-      }
+      for (let run = runs.shift(); run; run = runs.shift()) rejected.push(...(await this.rejectRun(run, now)));
     };
     await Promise.all(Array.from({ length: Math.min(REJECT_PARALLELISM, runs.length) }, worker));
     return rejected;
@@ -171,13 +167,13 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
    * duplicate delivery decided some meanwhile) the cancellation reasons name them: the rest go
    * again without them. Without usable reasons, each is written on its own.
    */
-  private async rejectRun(run: readonly Rejection[], now: number): Promise<number> {
+  private async rejectRun(run: readonly Rejection[], now: number): Promise<string[]> {
     let pending = [...run];
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (pending.length === 1 || attempt > 8) return this.rejectEach(pending, now);
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: pending.map((r) => ({ Update: this.rejectUpdate(r, now) })) }));
-        return pending.length;
+        return pending.map((r) => r.id);
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
@@ -187,15 +183,15 @@ export class DynamoDeductions implements DeductionStore, StockLedger {
         else await sleep(jitteredBackoffMs(attempt));
       }
     }
-    return 0;
+    return [];
   }
 
-  private async rejectEach(rejections: readonly Rejection[], now: number): Promise<number> {
-    let rejected = 0;
+  private async rejectEach(rejections: readonly Rejection[], now: number): Promise<string[]> {
+    const rejected: string[] = [];
     for (const r of rejections) {
       try {
         await this.client.send(new UpdateCommand(this.rejectUpdate(r, now)));
-        rejected += 1;
+        rejected.push(r.id);
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }

@@ -1,7 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DeductionQueue, MessageNotSentError } from '../domain/deductions/ports.js';
 import type { DeductionMessage } from '../domain/deductions/types.js';
-import { encodeDeductionMessage } from './deduction-messages.js';
+import { deductionMessageAttributes, encodeDeductionMessage } from './deduction-messages.js';
 
 /** Network failures that happen before a request reaches the service. */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -34,9 +34,14 @@ export class SqsDeductionQueue implements DeductionQueue {
 
   async enqueue(message: DeductionMessage, signal?: AbortSignal): Promise<void> {
     try {
-      await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: encodeDeductionMessage(message) }), {
-        abortSignal: signal,
-      });
+      await this.client.send(
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: encodeDeductionMessage(message),
+          MessageAttributes: deductionMessageAttributes(message),
+        }),
+        { abortSignal: signal },
+      );
     } catch (error) {
       if (certainlyNotSent(error))
         throw new MessageNotSentError(`SQS did not take the message: ${(error as Error).name}`, { cause: error });

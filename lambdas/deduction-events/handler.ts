@@ -4,6 +4,7 @@
  * the hold-expiry queue. Partial batch responses resume at the first record whose work failed.
  * Wiring only; see lambdas/domain/deductions/events.ts.
  */
+import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EventBridgeDeductionEvents } from '../adapters/deduction-event-bus.js';
 import { SqsHoldTimers } from '../adapters/deduction-hold-timers.js';
@@ -14,6 +15,7 @@ import { sqsClient } from '../shared/clients.js';
 import { requireEnv } from '../shared/env.js';
 import { eventBridgeClient } from '../shared/eventbridge-client.js';
 import { createLogger } from '../shared/logger.js';
+import { withTelemetry } from '../shared/telemetry.js';
 
 const logger = createLogger('deduction-events');
 const deps = {
@@ -22,7 +24,7 @@ const deps = {
   clock: systemClock,
 };
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const changes: RequestChange[] = [];
   for (const record of event.Records) {
     const change = decodeRequestRecord(record);
@@ -37,11 +39,17 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   const outcome = await handleRequestChanges(changes, deps);
   const failedAt = outcome.failedPositions[0];
+  // Names each transition with the correlation id its record carries (the request that created it).
   logger.info('Transitions handled', {
     records: event.Records.length,
+    deductions: changes.map(({ after: d }) => ({
+      id: d.id,
+      status: d.status,
+      ...(d.correlationId ? { correlationId: d.correlationId } : {}),
+    })),
     published: outcome.published,
     timersScheduled: outcome.timersScheduled,
     failedAt,
   });
   return { batchItemFailures: failedAt !== undefined ? [{ itemIdentifier: failedAt }] : [] };
-};
+}).use(withTelemetry({ logger }));

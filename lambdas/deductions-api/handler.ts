@@ -13,10 +13,10 @@ import { apiHandler } from '../http/api-handler.js';
 import { deductionRoutes } from '../http/routes/deductions.js';
 import { dynamoDocumentClient, sqsClient } from '../shared/clients.js';
 import { intEnv, requireEnv } from '../shared/env.js';
-import { createLogger } from '../shared/logger.js';
 import { secretsManagerClient } from '../shared/secrets-client.js';
+import { createTelemetry } from '../shared/telemetry.js';
 
-const logger = createLogger('deductions-api');
+const { logger, metrics } = createTelemetry('deductions-api');
 const catalogTable = requireEnv('CATALOG_TABLE');
 const deductions = new DynamoDeductions(
   dynamoDocumentClient(),
@@ -36,6 +36,9 @@ export const handler = apiHandler(
     availability: new CachedAvailability(dynamoDocumentClient(), catalogTable, systemClock, intEnv('SOLD_OUT_CACHE_MS', 1000)),
     clock: systemClock,
     retryAfterSeconds: 1,
+    metrics,
+    logger,
   }),
   logger,
+  metrics,
 );

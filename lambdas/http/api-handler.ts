@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DependencyError, isCrestError, OutcomeUnknownError } from '../domain/errors.js';
 import { type MetricsPublisher, withTelemetry } from '../shared/telemetry.js';
+import { correlation } from './correlation.js';
 import { httpErrors, isTransientDependencyFailure } from './errors.js';
 import { type Route, type Routes, routeFor } from './router.js';
 
@@ -24,14 +25,20 @@ class DeadlineReached extends Error {
  * per container) but would let one request's deadline abort its neighbours' writes in the local
  * runtime, which hosts concurrent invocations in one process.
  *
- * Every log line carries the Lambda context (request id, cold start), and the function's metrics
- * are published when due (lambdas/shared/telemetry.ts).
+ * Every log line carries the Lambda context (request id, cold start) and the request's correlation
+ * id, which every answer echoes in `x-correlation-id` (lambdas/http/correlation.ts); the
+ * function's metrics are published when due (lambdas/shared/telemetry.ts).
  */
 export function apiHandler(routes: Routes, logger: Logger, metrics?: MetricsPublisher) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
-    .use(withTelemetry({ logger, metrics }))
-    .use(httpErrors({ logger }))
-    .handler((event, context) => serve(routeFor(routes, event), event, context));
+  return (
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+      .use(withTelemetry({ logger, metrics }))
+      // Before httpErrors: middy runs onError middlewares last-registered first, so the error is a
+      // response by the time the correlation header is added to it.
+      .use(correlation(logger))
+      .use(httpErrors({ logger }))
+      .handler((event, context) => serve(routeFor(routes, event), event, context))
+  );
 }
 
 async function serve(route: Route, event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {

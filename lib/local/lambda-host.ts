@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { asCaller } from './aws-proxy/caller-tag.js';
+import { concurrentInvocations } from './invoke-store.js';
 import type { FunctionDescription } from './stack-description.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -52,6 +53,10 @@ export const LOCAL_HOSTING_ENV: Readonly<Record<string, string>> = {
  * Hosts the stack's Lambda functions in this process by importing the very bundles the cloud
  * assembly would upload (`asset.<hash>/index.mjs`).
  *
+ * Concurrency: one process runs every concurrent invocation, as a Lambda Managed Instances
+ * environment does, so each invocation runs in its own InvokeStore context and Powertools keeps
+ * its per-invocation state (log keys such as the correlation id) apart (lib/local/invoke-store.ts).
+ *
  * Environment isolation: a function's variables are applied to process.env while its bundle is
  * imported. Crest functions read their configuration once at module scope (lambdas/shared/env.ts),
  * so each bundle keeps its own values; variables identical for every function (region, endpoints,
@@ -59,6 +64,8 @@ export const LOCAL_HOSTING_ENV: Readonly<Record<string, string>> = {
  */
 export class LambdaHost {
   private readonly functions = new Map<string, HostedFunction>();
+  /** Each invocation in its own context, as Lambda runs concurrent ones (lib/local/invoke-store.ts). */
+  private readonly inContext = concurrentInvocations();
 
   /**
    * @param environmentOf a function's environment: the template's, resolved against what was
@@ -98,6 +105,7 @@ export class LambdaHost {
     }
 
     const stats = { inFlight: 0, maxInFlight: 0, invocations: 0, errors: 0, timeouts: 0, billedMs: 0 };
+    const inContext = this.inContext;
     return {
       logicalId,
       description,
@@ -111,8 +119,11 @@ export class LambdaHost {
         stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
         let timer: NodeJS.Timeout | undefined;
         const started = performance.now();
-        // The invocation's AWS calls carry its name to the local AWS proxies (aws-proxy/caller-tag.ts).
-        const running = asCaller(logicalId, () => Promise.resolve().then(() => handler(event, context)));
+        // The invocation's AWS calls carry its name to the local AWS proxies (aws-proxy/caller-tag.ts),
+        // and it runs in its own invoke-store context, as Lambda runs concurrent invocations.
+        const running = asCaller(logicalId, () =>
+          inContext(context.awsRequestId, () => Promise.resolve().then(() => handler(event, context))),
+        );
         const timedOut = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new FunctionTimeoutError(timeoutSeconds)), timeoutMs);
         });

@@ -94,12 +94,12 @@ export class MemoryDeductions implements DeductionStore, StockLedger {
     return 'committed';
   }
   async reject(rejections: readonly Rejection[], now: number) {
-    let rejected = 0;
+    const rejected: string[] = [];
     for (const { id, reason } of rejections) {
       const record = this.records.get(id);
       if (record?.status !== 'QUEUED') continue;
       this.records.set(id, { ...record, status: 'REJECTED', reason, decidedAt: now, completedAt: now });
-      rejected += 1;
+      rejected.push(id);
     }
     return rejected;
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ConflictError, DependencyError, NotFoundError, OutcomeUnknownError } from '../errors.js';
+import { type Metrics, noMetrics } from '../metrics.js';
 import type { DeductionIds } from './id.js';
 import { type AvailabilityView, type DeductionQueue, type DeductionStore, MessageNotSentError } from './ports.js';
 import { type Deduction, type DeductionInput, messageOf } from './types.js';
@@ -12,6 +13,8 @@ export interface AcceptDeps {
   queue: DeductionQueue;
   availability: AvailabilityView;
   clock: Clock;
+  /** Counts requests accepted (newly queued) and turned away sold out; and, on confirm and cancel, holds confirmed and cancelled. */
+  metrics?: Metrics;
 }
 
 export function requestHashOf(input: DeductionInput): string {
@@ -51,10 +54,19 @@ export async function acceptDeduction(
     // a retry of a request accepted earlier, which keeps its id and outcome.
     const existing = await nothingChangedYet(() => deps.store.get(id, signal));
     if (existing) return sameRequest(existing, requestHash);
+    (deps.metrics ?? noMetrics).add('DeductionsTurnedAway', 1, { Reason: 'SOLD_OUT' });
     throw new ConflictError('SOLD_OUT', `SKU ${input.sku} is sold out`);
   }
 
-  const fresh: Deduction = { id, ...input, status: 'QUEUED', createdAt: deps.clock.now(), requestHash };
+  const { correlationId, ...request } = input;
+  const fresh: Deduction = {
+    id,
+    ...request,
+    status: 'QUEUED',
+    createdAt: deps.clock.now(),
+    requestHash,
+    ...(correlationId ? { correlationId } : {}),
+  };
   const { created, record } = await mayHaveChanged(() => deps.store.createIfAbsent(fresh, signal));
   if (!created) {
     sameRequest(record, requestHash);
@@ -72,6 +84,8 @@ export async function acceptDeduction(
       'ENQUEUE_FAILED',
     );
   }
+  // A retry of a request already queued is not counted again: the metric counts buyers' requests.
+  if (created) (deps.metrics ?? noMetrics).add('DeductionsAccepted', 1);
   return record;
 }
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
+import { type Metrics, noMetrics } from '../metrics.js';
 import { holdExpired } from './confirm.js';
 import { ownDeduction } from './ownership.js';
 import type { DeductionStore, StockLedger } from './ports.js';
@@ -15,7 +16,7 @@ import type { Deduction } from './types.js';
 export async function cancelDeduction(
   id: string,
   owner: string,
-  deps: { store: DeductionStore; ledger: StockLedger; clock: Clock },
+  deps: { store: DeductionStore; ledger: StockLedger; clock: Clock; metrics?: Metrics },
   signal?: AbortSignal,
 ): Promise<Deduction> {
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -26,7 +27,10 @@ export async function cancelDeduction(
     if (record.status !== 'HELD' && record.status !== 'CONFIRMED') {
       throw new ConflictError('NOT_CANCELLABLE', `Only a HELD or CONFIRMED deduction can be cancelled; this one is ${record.status}`);
     }
-    if ((await deps.ledger.cancel(record, now, signal)) === 'cancelled') return { ...record, status: 'CANCELLED', completedAt: now };
+    if ((await deps.ledger.cancel(record, now, signal)) === 'cancelled') {
+      (deps.metrics ?? noMetrics).add('HoldsCancelled', 1);
+      return { ...record, status: 'CANCELLED', completedAt: now };
+    }
     // Someone else moved it first (a concurrent cancel, a confirm, the expiry): read again and
     // answer from what it is now.
   }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { ConflictError } from '../errors.js';
+import { type Metrics, noMetrics } from '../metrics.js';
 import { ownDeduction } from './ownership.js';
 import type { DeductionStore, StockLedger } from './ports.js';
 import type { Deduction } from './types.js';
@@ -25,7 +26,7 @@ export function holdExpired(record: Deduction): ConflictError {
 export async function confirmDeduction(
   id: string,
   owner: string,
-  deps: { store: DeductionStore; ledger: StockLedger; clock: Clock },
+  deps: { store: DeductionStore; ledger: StockLedger; clock: Clock; metrics?: Metrics },
   signal?: AbortSignal,
 ): Promise<Deduction> {
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -37,7 +38,10 @@ export async function confirmDeduction(
       const why = record.status === 'QUEUED' ? 'it is still being decided: poll it until it is HELD' : `it is ${record.status}, not HELD`;
       throw new ConflictError('NOT_CONFIRMABLE', `Only a HELD deduction can be confirmed; ${why}`);
     }
-    if ((await deps.ledger.confirm(record, now, signal)) === 'confirmed') return { ...record, status: 'CONFIRMED', confirmedAt: now };
+    if ((await deps.ledger.confirm(record, now, signal)) === 'confirmed') {
+      (deps.metrics ?? noMetrics).add('HoldsConfirmed', 1);
+      return { ...record, status: 'CONFIRMED', confirmedAt: now };
+    }
     // The expiry, a cancel or a concurrent confirm moved it first: read again and answer from it.
   }
   throw new ConflictError('NOT_CONFIRMABLE', 'The deduction changed while it was being confirmed; retry');

@@ -28,6 +28,8 @@ export interface DeductionEventDetail {
   confirmedAt?: string;
   completedAt?: string;
   occurredAt: string;
+  /** The correlation id of the request that created the deduction (absent on records older than it). */
+  correlationId?: string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -64,6 +66,7 @@ export function eventDetail(t: DeductionTransition, now: number): DeductionEvent
     ...(d.confirmedAt !== undefined ? { confirmedAt: iso(d.confirmedAt) } : {}),
     ...(d.completedAt !== undefined ? { completedAt: iso(d.completedAt) } : {}),
     occurredAt: iso(occurredAt(d, now)),
+    ...(d.correlationId ? { correlationId: d.correlationId } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { type Metrics, noMetrics } from '../metrics.js';
 import { jitteredBackoffMs, MAX_TRANSACTION_ACTIONS, unitChunks } from './chunks.js';
 import { expiryMessageOf } from './events.js';
 import type { HoldTimers, StockLedger } from './ports.js';
@@ -13,10 +14,20 @@ export interface ExpiryDeps {
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
   onEvent?: (event: ExpiryEvent) => void;
+  /** Counts the holds expired. */
+  metrics?: Metrics;
 }
 
 export type ExpiryEvent =
-  | { type: 'expired'; sku: string; units: number; holds: number; latenessMs: number[] }
+  | {
+      type: 'expired';
+      sku: string;
+      units: number;
+      holds: number;
+      latenessMs: number[];
+      /** The holds expired, named (with their requests' correlation ids) for the log. */
+      deductions: Array<{ id: string; correlationId?: string }>;
+    }
   | { type: 'conflict'; sku: string; attempt: number }
   | { type: 'group-failed'; sku: string; error: unknown };
 
@@ -106,12 +117,14 @@ async function expireSku(sku: string, group: readonly ParsedExpiryMessage[], dep
       }
       outcome.expired += chunk.deductions.length;
       outcome.stockWrites += 1;
+      (deps.metrics ?? noMetrics).add('HoldsExpired', chunk.deductions.length);
       deps.onEvent?.({
         type: 'expired',
         sku,
         units: chunk.units,
         holds: chunk.deductions.length,
         latenessMs: chunk.deductions.map((d: Deduction) => now - (d.holdUntil ?? now)),
+        deductions: chunk.deductions.map((d) => ({ id: d.id, ...(d.correlationId ? { correlationId: d.correlationId } : {}) })),
       });
     }
     if (!conflicted) return;

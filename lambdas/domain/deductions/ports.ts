@@ -81,9 +81,9 @@ export interface StockLedger {
   hold(sku: string, chunk: UnitChunk, limitPerUser: number, now: number, holdUntil: number): Promise<'committed' | 'conflict'>;
   /**
    * Marks QUEUED requests REJECTED, in bulk (up to 100 a transaction), each guarded by QUEUED:
-   * one decided meanwhile is left as it is. Returns how many this call rejected.
+   * one decided meanwhile is left as it is. Returns the ids this call rejected.
    */
-  reject(rejections: readonly Rejection[], now: number): Promise<number>;
+  reject(rejections: readonly Rejection[], now: number): Promise<string[]>;
   /** HELD → CONFIRMED, guarded by HELD and a deadline still ahead of `now`. */
   confirm(deduction: Deduction, now: number, signal?: AbortSignal): Promise<'confirmed' | 'not-held'>;
   /**

@@ -1,8 +1,9 @@
 import type { Clock } from '../clock.js';
+import { type Metrics, noMetrics } from '../metrics.js';
 import { allocateBatch } from './allocate.js';
 import { jitteredBackoffMs, MAX_TRANSACTION_ACTIONS, unitChunks } from './chunks.js';
 import type { DeductionStore, LedgerSnapshot, StockLedger } from './ports.js';
-import { type Deduction, type DeductionMessage, deductionFromMessage } from './types.js';
+import { type Deduction, type DeductionMessage, deductionFromMessage, type RejectReason } from './types.js';
 
 export interface BatchDeps {
   ledger: StockLedger;
@@ -18,6 +19,8 @@ export interface BatchDeps {
   /** Jittered pause between attempts. */
   sleep?: (ms: number) => Promise<void>;
   onEvent?: (event: BatchEvent) => void;
+  /** Decisions by outcome and their latency, stock writes and their conflicts. */
+  metrics?: Metrics;
 }
 
 export type BatchEvent =
@@ -31,11 +34,20 @@ export interface ParsedMessage {
   message: DeductionMessage;
 }
 
+/** One request this batch decided: what the consumer's log line names. */
+export interface Decision {
+  id: string;
+  outcome: 'HELD' | RejectReason;
+  correlationId?: string;
+}
+
 export interface BatchOutcome {
   /** SQS message ids to report as batch item failures (they come back after the visibility timeout). */
   failedMessageIds: string[];
   held: number;
   rejected: number;
+  /** Every request this batch decided (a redelivered one decided earlier is not among them). */
+  decided: Decision[];
   /** Committed writes to hot stock items. */
   stockWrites: number;
   conflicts: number;
@@ -52,7 +64,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * redelivers exactly those messages.
  */
 export async function processDeductionBatch(messages: readonly ParsedMessage[], deps: BatchDeps): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { failedMessageIds: [], held: 0, rejected: 0, stockWrites: 0, conflicts: 0 };
+  const outcome: BatchOutcome = { failedMessageIds: [], held: 0, rejected: 0, decided: [], stockWrites: 0, conflicts: 0 };
   const bySku = new Map<string, ParsedMessage[]>();
   for (const m of messages) bySku.set(m.message.sku, [...(bySku.get(m.message.sku) ?? []), m]);
   await Promise.all(
@@ -72,6 +84,7 @@ export async function processDeductionBatch(messages: readonly ParsedMessage[], 
 async function settleSku(sku: string, group: readonly ParsedMessage[], deps: BatchDeps, outcome: BatchOutcome): Promise<void> {
   const maxAttempts = deps.maxAttempts ?? 10;
   const sleep = deps.sleep ?? defaultSleep;
+  const metrics = deps.metrics ?? noMetrics;
   const ids = [...new Set(group.map((m) => m.message.id))];
   const owners = [...new Set(group.map((m) => m.message.owner))];
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -80,11 +93,12 @@ async function settleSku(sku: string, group: readonly ParsedMessage[], deps: Bat
     if (pending.length === 0) return;
     const now = deps.clock.now();
     if (snapshot.stock === null) {
-      const rejected = await deps.ledger.reject(
-        pending.map((d) => ({ id: d.id, reason: 'UNKNOWN_SKU' as const })),
+      await rejectAll(
+        pending.map((deduction) => ({ deduction, reason: 'UNKNOWN_SKU' as const })),
         now,
+        deps,
+        outcome,
       );
-      outcome.rejected += rejected;
       return;
     }
     const allocation = allocateBatch(pending, snapshot.stock.quantity, snapshot.holdings, deps.limitPerUser);
@@ -99,22 +113,46 @@ async function settleSku(sku: string, group: readonly ParsedMessage[], deps: Bat
       }
       outcome.stockWrites += 1;
       outcome.held += chunk.deductions.length;
+      for (const d of chunk.deductions) decided(d, 'HELD', now, deps, outcome);
+      metrics.add('StockWrites', 1);
       deps.onEvent?.({ type: 'commit', sku, units: chunk.units, requests: chunk.deductions.length });
     }
     if (!conflicted) {
-      // Read the count first: `outcome` is shared by the SKU groups settling at once.
-      const rejected = await deps.ledger.reject(
-        allocation.rejected.map((r) => ({ id: r.deduction.id, reason: r.reason })),
-        now,
-      );
-      outcome.rejected += rejected;
+      await rejectAll(allocation.rejected, now, deps, outcome);
       return;
     }
     outcome.conflicts += 1;
+    metrics.add('StockWriteConflicts', 1);
     deps.onEvent?.({ type: 'conflict', sku, attempt });
     await sleep(jitteredBackoffMs(attempt));
   }
   throw new Error(`SKU ${sku}: guards kept failing after ${maxAttempts} attempts`);
+}
+
+/** Rejects in bulk and records what this call rejected (one decided meanwhile is not its to count). */
+async function rejectAll(
+  rejections: ReadonlyArray<{ deduction: Deduction; reason: RejectReason }>,
+  now: number,
+  deps: BatchDeps,
+  outcome: BatchOutcome,
+): Promise<void> {
+  if (rejections.length === 0) return;
+  const rejected = new Set(
+    await deps.ledger.reject(
+      rejections.map((r) => ({ id: r.deduction.id, reason: r.reason })),
+      now,
+    ),
+  );
+  for (const r of rejections) if (rejected.has(r.deduction.id)) decided(r.deduction, r.reason, now, deps, outcome);
+  outcome.rejected += rejected.size;
+}
+
+/** Records one decision: named in the outcome, counted by outcome, and its wait in the queue. */
+function decided(d: Deduction, result: Decision['outcome'], now: number, deps: BatchDeps, outcome: BatchOutcome): void {
+  outcome.decided.push({ id: d.id, outcome: result, ...(d.correlationId ? { correlationId: d.correlationId } : {}) });
+  const metrics = deps.metrics ?? noMetrics;
+  metrics.add('DeductionsDecided', 1, { Outcome: result });
+  metrics.add('DecisionLatency', Math.max(0, now - d.createdAt));
 }
 
 /** QUEUED requests of the group; recreates records missing for a queued message. */

@@ -47,12 +47,19 @@ export interface Deduction {
   completedAt?: number;
   /** Hash of the request body, to tell a retry from a reused idempotency key. */
   requestHash: string;
+  /**
+   * The correlation id of the request that created it (lambdas/domain/correlation.ts): it rides
+   * the queue message and the table's stream, so every log line about the deduction can name it.
+   */
+  correlationId?: string;
 }
 
 export interface DeductionInput {
   sku: string;
   quantity: number;
   owner: string;
+  /** The creating request's correlation id (kept by the record; a retry keeps the first one). */
+  correlationId?: string;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -92,11 +99,22 @@ export interface DeductionMessage {
   owner: string;
   createdAt: number;
   requestHash: string;
+  /** Travels beside the body, as a message attribute (lambdas/adapters/deduction-messages.ts). */
+  correlationId?: string;
 }
 
 /** The queue message for a recorded request. */
 export function messageOf(d: Deduction): DeductionMessage {
-  return { v: 2, id: d.id, sku: d.sku, quantity: d.quantity, owner: d.owner, createdAt: d.createdAt, requestHash: d.requestHash };
+  return {
+    v: 2,
+    id: d.id,
+    sku: d.sku,
+    quantity: d.quantity,
+    owner: d.owner,
+    createdAt: d.createdAt,
+    requestHash: d.requestHash,
+    ...(d.correlationId ? { correlationId: d.correlationId } : {}),
+  };
 }
 
 export function deductionFromMessage(m: DeductionMessage): Deduction {
@@ -108,6 +126,7 @@ export function deductionFromMessage(m: DeductionMessage): Deduction {
     status: 'QUEUED',
     createdAt: m.createdAt,
     requestHash: m.requestHash,
+    ...(m.correlationId ? { correlationId: m.correlationId } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { type AcceptDeps, acceptDeduction } from '../../domain/deductions/accept.js';
 import { cancelDeduction } from '../../domain/deductions/cancel.js';
@@ -6,6 +7,9 @@ import type { DeductionIds } from '../../domain/deductions/id.js';
 import { ownDeduction } from '../../domain/deductions/ownership.js';
 import type { DeductionStore, StockLedger } from '../../domain/deductions/ports.js';
 import { deductionView } from '../../domain/deductions/types.js';
+import { isCrestError } from '../../domain/errors.js';
+import { noMetrics } from '../../domain/metrics.js';
+import { requestCorrelationId } from '../correlation.js';
 import { callerOf, verifiedCaller } from '../identity.js';
 import { header, json } from '../response.js';
 import { type OutcomeAdvice, type Routes, read, write } from '../router.js';
@@ -16,7 +20,17 @@ export interface DeductionRoutesDeps extends AcceptDeps {
   store: DeductionStore;
   /** Seconds a client should wait before polling the status URL. */
   retryAfterSeconds: number;
+  /** Names each deduction a request created or moved (its log lines carry the correlation id). */
+  logger?: Pick<Logger, 'info'>;
 }
+
+/**
+ * Errors that turn a buy away as invalid before the queue: a malformed request, an unknown product,
+ * an Idempotency-Key reused with another body. (SOLD_OUT is counted where it is decided, in
+ * acceptDeduction; a caller without identity is the authorizer's to refuse.)
+ */
+const isInvalidBuy = (error: unknown) =>
+  isCrestError(error) && (error.kind === 'validation' || error.code === 'PRODUCT_NOT_FOUND' || error.code === 'IDEMPOTENCY_KEY_REUSED');
 
 const statusUrl = (id: string) => `/v1/deductions/${id}`;
 
@@ -51,6 +65,15 @@ const readTheDeduction =
     };
   };
 
+/** The buy of `owner`: the request read from the event, then accepted (see acceptDeduction). */
+async function buy(event: APIGatewayProxyEvent, owner: string, deps: DeductionRoutesDeps, signal: AbortSignal) {
+  const sku = parse(skuSchema, event.pathParameters?.sku, 'path.sku');
+  // The gateway refuses a request without the header; this names what is wrong with one it let through.
+  const key = parse(idempotencyKeySchema, header(event.headers, 'idempotency-key'), 'header.Idempotency-Key');
+  const body = parse(deductionBodySchema, jsonBody(event.body, event.isBase64Encoded), 'body');
+  return acceptDeduction({ sku, quantity: body.quantity, owner, correlationId: requestCorrelationId(event) }, key, deps, signal);
+}
+
 /**
  * The buyer's deduction routes. Each one acts for the caller the authorizer verified (callerOf):
  * a deduction belongs to whoever created it, and anyone else is told it does not exist.
@@ -60,11 +83,11 @@ export function deductionRoutes(deps: DeductionRoutesDeps): Routes {
     /** POST /v1/products/{sku}/deductions { quantity } → 202 { id, status: QUEUED } + Location. */
     'POST /v1/products/{sku}/deductions': write(async (event, signal) => {
       const owner = callerOf(event).sub;
-      const sku = parse(skuSchema, event.pathParameters?.sku, 'path.sku');
-      // The gateway refuses a request without the header; this names what is wrong with one it let through.
-      const key = parse(idempotencyKeySchema, header(event.headers, 'idempotency-key'), 'header.Idempotency-Key');
-      const body = parse(deductionBodySchema, jsonBody(event.body, event.isBase64Encoded), 'body');
-      const deduction = await acceptDeduction({ sku, quantity: body.quantity, owner }, key, deps, signal);
+      const deduction = await buy(event, owner, deps, signal).catch((error: unknown) => {
+        if (isInvalidBuy(error)) (deps.metrics ?? noMetrics).add('DeductionsTurnedAway', 1, { Reason: 'INVALID' });
+        throw error;
+      });
+      deps.logger?.info('Deduction accepted', { deductionId: deduction.id, status: deduction.status });
       const location = statusUrl(deduction.id);
       return json(
         202,
@@ -91,6 +114,7 @@ export function deductionRoutes(deps: DeductionRoutesDeps): Routes {
         const owner = callerOf(event).sub;
         const id = parse(deductionIdSchema, event.pathParameters?.id, 'path.id');
         const deduction = await confirmDeduction(id, owner, deps, signal);
+        deps.logger?.info('Deduction confirmed', { deductionId: deduction.id });
         return json(200, deductionView(deduction), { 'cache-control': 'no-store' });
       },
       readTheDeduction('confirmation', 'CONFIRMED', 'confirm'),
@@ -102,6 +126,7 @@ export function deductionRoutes(deps: DeductionRoutesDeps): Routes {
         const owner = callerOf(event).sub;
         const id = parse(deductionIdSchema, event.pathParameters?.id, 'path.id');
         const deduction = await cancelDeduction(id, owner, deps, signal);
+        deps.logger?.info('Deduction cancelled', { deductionId: deduction.id });
         return json(200, deductionView(deduction), { 'cache-control': 'no-store' });
       },
       readTheDeduction('cancellation', 'CANCELLED', 'cancel'),

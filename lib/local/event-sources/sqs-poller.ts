@@ -5,7 +5,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 import type { HostedFunction } from '../lambda-host.js';
 import type { QueueDescription, QueueMapping } from '../stack-description.js';
 import { LOCAL_REGION } from '../template.js';
@@ -119,24 +119,7 @@ export class SqsEventSource {
   }
 
   private async deliver(batch: Message[]): Promise<void> {
-    const event: SQSEvent = {
-      Records: batch.map((m) => ({
-        messageId: m.MessageId ?? '',
-        receiptHandle: m.ReceiptHandle ?? '',
-        body: m.Body ?? '',
-        attributes: {
-          ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
-          SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
-          SenderId: m.Attributes?.SenderId ?? 'local',
-          ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: this.queue.arn,
-        awsRegion: LOCAL_REGION,
-      })),
-    };
+    const event: SQSEvent = { Records: batch.map((m) => sqsRecord(m, this.queue.arn)) };
     this.stats.inFlight += 1;
     this.stats.invocations += 1;
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.stats.inFlight);
@@ -172,4 +155,41 @@ export class SqsEventSource {
     for (const id of failed) if (!id || !ids.has(id)) return ids;
     return failed;
   }
+}
+
+/**
+ * One received message as Lambda's SQS event source hands it to the function: the system
+ * attributes it passes (AWSTraceHeader only when the message has one) and the message attributes
+ * in the event's camel-case shape (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+ */
+export function sqsRecord(m: Message, queueArn: string): SQSRecord {
+  const attributes: SQSRecordAttributes = {
+    ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+    SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+    SenderId: m.Attributes?.SenderId ?? 'local',
+    ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    ...(m.Attributes?.AWSTraceHeader ? { AWSTraceHeader: m.Attributes.AWSTraceHeader } : {}),
+  };
+  const messageAttributes: SQSMessageAttributes = {};
+  for (const [name, value] of Object.entries(m.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      dataType: value.DataType ?? 'String',
+      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+      ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') } : {}),
+      stringListValues: value.StringListValues ?? [],
+      binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
+    };
+  }
+  return {
+    messageId: m.MessageId ?? '',
+    receiptHandle: m.ReceiptHandle ?? '',
+    body: m.Body ?? '',
+    attributes,
+    messageAttributes,
+    md5OfBody: m.MD5OfBody ?? '',
+    ...(m.MD5OfMessageAttributes ? { md5OfMessageAttributes: m.MD5OfMessageAttributes } : {}),
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: LOCAL_REGION,
+  };
 }

@@ -1,9 +1,10 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeDeductionMessage } from '../../../lambdas/adapters/deduction-messages.js';
+import { correlationIdOf, decodeDeductionMessage } from '../../../lambdas/adapters/deduction-messages.js';
 import { SqsDeductionQueue } from '../../../lambdas/adapters/sqs-deduction-queue.js';
 import { MessageNotSentError } from '../../../lambdas/domain/deductions/ports.js';
 import type { DeductionMessage } from '../../../lambdas/domain/deductions/types.js';
+import { sqsRecord } from '../../../lib/local/event-sources/sqs-poller.js';
 import { deductionQueueContract } from '../../helpers/contracts/deductions.js';
 import { deduction } from '../../helpers/deductions.js';
 import { provisionResources, type TestResources } from '../../helpers/tables.js';
@@ -27,9 +28,15 @@ beforeAll(async () => {
 async function drain(queueUrl: string): Promise<DeductionMessage[]> {
   const messages: DeductionMessage[] = [];
   for (;;) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }),
+    );
     if (!out.Messages?.length) return messages;
-    for (const m of out.Messages) messages.push(decodeDeductionMessage(m.Body ?? '') as DeductionMessage);
+    // Read as the consumer reads them: the record the local event source hands the function.
+    for (const m of out.Messages) {
+      const record = sqsRecord(m, 'arn:aws:sqs:us-east-1:000000000000:q');
+      messages.push(decodeDeductionMessage(record.body, correlationIdOf(record.messageAttributes)) as DeductionMessage);
+    }
     await sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: queueUrl,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  correlationIdOf,
   decodeDeductionMessage,
   decodeHoldExpiryMessage,
+  deductionMessageAttributes,
   encodeDeductionMessage,
   encodeHoldExpiryMessage,
 } from '../../../lambdas/adapters/deduction-messages.js';
@@ -21,6 +23,25 @@ describe('decodeDeductionMessage', () => {
 
   it('reads back what encodeDeductionMessage wrote', () => {
     expect(decodeDeductionMessage(encodeDeductionMessage(good))).toEqual(good);
+  });
+
+  it('carries the correlation id as a String message attribute, not in the body, and reads it back', () => {
+    const traced = { ...good, correlationId: 'checkout-7' };
+    const attributes = deductionMessageAttributes(traced);
+    const received = { correlationId: { dataType: 'String', stringValue: attributes?.correlationId?.StringValue } };
+
+    expect(JSON.parse(encodeDeductionMessage(traced))).not.toHaveProperty('correlationId');
+    expect(attributes).toEqual({ correlationId: { DataType: 'String', StringValue: 'checkout-7' } });
+    expect(decodeDeductionMessage(encodeDeductionMessage(traced), correlationIdOf(received))).toEqual(traced);
+    expect(deductionMessageAttributes(good)).toBeUndefined();
+  });
+
+  it('drops a malformed correlation id attribute, not the message', () => {
+    const forged = { correlationId: { dataType: 'String', stringValue: 'x\n{"level":"ERROR"}' } };
+
+    expect(correlationIdOf(forged)).toBeUndefined();
+    expect(correlationIdOf(undefined)).toBeUndefined();
+    expect(decodeDeductionMessage(encodeDeductionMessage(good), 'a'.repeat(129))).toEqual(good);
   });
 
   it('reads a v1 message (queued before identity arrived) with its userId as the owner', () => {

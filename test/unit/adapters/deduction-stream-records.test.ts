@@ -27,6 +27,14 @@ describe('decodeRequestRecord', () => {
     expect(decodeRequestRecord(record('INSERT', requestItem(queued, 9)))).toEqual({ position: '100', before: null, after: queued });
   });
 
+  it('carries the record’s correlation id through the stream, and drops a malformed one', () => {
+    const traced = { ...held, correlationId: 'checkout-7' };
+    const forged = { ...requestItem(held, 9), correlationId: 'x\n{"level":"ERROR"}' };
+
+    expect(decodeRequestRecord(record('MODIFY', requestItem(traced, 9)))).toMatchObject({ after: { correlationId: 'checkout-7' } });
+    expect(decodeRequestRecord(record('MODIFY', forged))).toEqual({ position: '100', before: null, after: held });
+  });
+
   it('ignores removals (TTL, a discarded request) and items that are not requests', () => {
     expect(decodeRequestRecord(record('REMOVE', undefined, requestItem(queued, 9)))).toBe('ignore');
     expect(decodeRequestRecord(record('MODIFY', { ...limitKey('SKU-1', 'u'), units: 1 }))).toBe('ignore');

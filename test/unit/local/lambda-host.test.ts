@@ -11,6 +11,13 @@ const config = { table: process.env.TABLE, readTimeout: process.env.READ_TIMEOUT
 export const handler = async (event, context) => {
   if (event.stallMs) await new Promise((r) => setTimeout(r, event.stallMs));
   if (event.fail) throw new Error('handler failed');
+  if (event.tag) {
+    // What Powertools does with a key it appends: it lives in the invocation's own context.
+    const store = globalThis.awslambda.InvokeStore;
+    store.set(Symbol.for('tag'), event.tag);
+    await new Promise((r) => setTimeout(r, event.waitMs));
+    return { tag: store.get(Symbol.for('tag')), requestId: store.getRequestId(), awsRequestId: context.awsRequestId };
+  }
   return { config, remainingMs: context.getRemainingTimeInMillis(), arn: context.invokedFunctionArn };
 };
 `;
@@ -75,6 +82,24 @@ describe('LambdaHost', () => {
 
     await expect(fn.invoke({ fail: true })).rejects.toThrow('handler failed');
     expect(fn.stats.errors).toBe(errors + 1);
+  });
+
+  it('runs each invocation in its own context, as Lambda runs concurrent ones (Powertools keys stay apart)', async () => {
+    const fn = host.get('Other');
+
+    const [first, second] = (await Promise.all([
+      fn.invoke({ tag: 'first', waitMs: 50 }),
+      fn.invoke({ tag: 'second', waitMs: 0 }),
+    ])) as Array<{
+      tag: string;
+      requestId: string;
+      awsRequestId: string;
+    }>;
+
+    expect(process.env.AWS_LAMBDA_MAX_CONCURRENCY).toBeDefined();
+    expect([first?.tag, second?.tag]).toEqual(['first', 'second']);
+    expect(first?.requestId).toBe(first?.awsRequestId);
+    expect(second?.requestId).toBe(second?.awsRequestId);
   });
 
   it('refuses a function it does not host', () => {

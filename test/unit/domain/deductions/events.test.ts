@@ -42,6 +42,13 @@ describe('eventDetail', () => {
     });
   });
 
+  it('carries the correlation id of the request that created the deduction, when its record has one', () => {
+    const traced = { ...held, correlationId: 'checkout-7' };
+
+    expect(eventDetail({ deduction: traced, previousStatus: 'QUEUED' }, T0).correlationId).toBe('checkout-7');
+    expect(eventDetail({ deduction: held, previousStatus: 'QUEUED' }, T0)).not.toHaveProperty('correlationId');
+  });
+
   it('dates a transition by when it happened, not when it is published', () => {
     const expired = { ...held, status: 'EXPIRED' as const, completedAt: T0 + 31_000 };
     const rejected = { ...queued, status: 'REJECTED' as const, reason: 'SOLD_OUT' as const, decidedAt: T0 + 7, completedAt: T0 + 7 };

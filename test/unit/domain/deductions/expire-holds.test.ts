@@ -3,6 +3,7 @@ import { expiryMessageOf } from '../../../../lambdas/domain/deductions/events.js
 import { expireHolds } from '../../../../lambdas/domain/deductions/expire-holds.js';
 import { ManualClock } from '../../../helpers/clock.js';
 import { chunkOf, deduction, MemoryDeductions, MemoryTimers } from '../../../helpers/deductions.js';
+import { RecordingMetrics } from '../../../helpers/metrics.js';
 
 const HOLD_MS = 30_000;
 
@@ -11,7 +12,7 @@ async function holds(count: number, quantity = 1) {
   const timers = new MemoryTimers();
   const clock = new ManualClock();
   ledger.setStock('HOT', count * quantity);
-  const ds = Array.from({ length: count }, (_, i) => deduction({ sku: 'HOT', owner: `o${i}`, quantity }));
+  const ds = Array.from({ length: count }, (_, i) => deduction({ sku: 'HOT', owner: `o${i}`, quantity, correlationId: `corr-${i}` }));
   for (const d of ds) await ledger.createIfAbsent(d);
   await ledger.hold('HOT', chunkOf(...ds), quantity, clock.now(), clock.now() + HOLD_MS);
   const held = ds.map((d) => ledger.records.get(d.id) as typeof d);
@@ -107,5 +108,18 @@ describe('expireHolds', () => {
     const outcome = await expireHolds([...messages, early], deps);
 
     expect(outcome.failedMessageIds.sort()).toEqual(['m-early', 'm0', 'm1']);
+  });
+
+  it('counts the holds it expired, not the ones a confirm won, and names each with its correlation id', async () => {
+    const { ledger, clock, held, messages, deps } = await holds(3);
+    clock.advance(HOLD_MS);
+    await ledger.confirm(held[1] as (typeof held)[0], clock.now() - 1);
+    const metrics = new RecordingMetrics();
+    const named: unknown[] = [];
+
+    await expireHolds(messages, { ...deps, metrics, onEvent: (e) => e.type === 'expired' && named.push(...e.deductions) });
+
+    expect(metrics.series()).toEqual([{ metric: 'HoldsExpired', dimensions: {}, values: [2] }]);
+    expect(named).toEqual([held[0], held[2]].map((d) => ({ id: d?.id, correlationId: d?.correlationId })));
   });
 });

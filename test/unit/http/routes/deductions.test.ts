@@ -7,8 +7,10 @@ import { ManualClock } from '../../../helpers/clock.js';
 import { chunkOf, MemoryAvailability, MemoryDeductions, MemoryQueue, testIds } from '../../../helpers/deductions.js';
 import { apiEvent, lambdaContext } from '../../../helpers/events.js';
 import { buyer } from '../../../helpers/identity.js';
+import { RecordingMetrics } from '../../../helpers/metrics.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const withoutCorrelation = ({ 'x-correlation-id': _, ...headers }: Record<string, unknown>) => headers;
 const ANN = 'sub-ann';
 const BOB = 'sub-bob';
 
@@ -17,22 +19,27 @@ function api() {
   const queue = new MemoryQueue();
   const availability = new MemoryAvailability().set('SKU-1', 5);
   const clock = new ManualClock();
+  const metrics = new RecordingMetrics();
   const handler = apiHandler(
-    deductionRoutes({ ids: testIds, store: ledger, ledger, queue, availability, clock, retryAfterSeconds: 1 }),
+    deductionRoutes({ ids: testIds, store: ledger, ledger, queue, availability, clock, retryAfterSeconds: 1, metrics }),
     logger,
   );
   const answer = async (event: Parameters<typeof handler>[0]) => {
     const res = await handler(event, lambdaContext());
     return { status: res.statusCode, headers: res.headers ?? {}, body: JSON.parse(res.body) };
   };
-  const post = (key: string | undefined, body: unknown = { quantity: 1 }, options: { sub?: string | null; sku?: string } = {}) =>
+  const post = (
+    key: string | undefined,
+    body: unknown = { quantity: 1 },
+    options: { sub?: string | null; sku?: string; headers?: Record<string, string> } = {},
+  ) =>
     answer(
       apiEvent({
         method: 'POST',
         resource: '/v1/products/{sku}/deductions',
         path: `/v1/products/${options.sku ?? 'SKU-1'}/deductions`,
         pathParameters: { sku: options.sku ?? 'SKU-1' },
-        headers: key ? { 'Idempotency-Key': key } : {},
+        headers: { ...(key ? { 'Idempotency-Key': key } : {}), ...options.headers },
         body,
         claims: options.sub === null ? undefined : buyer(options.sub ?? ANN),
       }),
@@ -65,7 +72,7 @@ function api() {
     await ledger.hold('SKU-1', chunkOf(record), 1, clock.now(), clock.now() + holdMs);
     return body.id as string;
   };
-  return { ledger, queue, availability, clock, post, get, cancel, confirm, won };
+  return { ledger, queue, availability, clock, metrics, post, get, cancel, confirm, won };
 }
 
 describe('POST /v1/products/{sku}/deductions', () => {
@@ -193,7 +200,8 @@ describe('GET /v1/deductions/{id}', () => {
       requestId: expect.any(String),
     });
     expect(missing.body.error).toEqual({ code: 'DEDUCTION_NOT_FOUND', message: `No deduction ${unknown}` });
-    expect(foreign.headers).toEqual(missing.headers);
+    // Every answer names its own request; nothing else about the two differs.
+    expect(withoutCorrelation(foreign.headers)).toEqual(withoutCorrelation(missing.headers));
   });
 
   it('answers 400 for what is not an id and 401 without a caller', async () => {
@@ -256,7 +264,8 @@ describe('POST /v1/deductions/{id}/confirm', () => {
 
     expect(foreign.status).toBe(404);
     expect(foreign.body.error).toEqual({ code: 'DEDUCTION_NOT_FOUND', message: `No deduction ${id}` });
-    expect(foreign.headers).toEqual(missing.headers);
+    // Every answer names its own request; nothing else about the two differs.
+    expect(withoutCorrelation(foreign.headers)).toEqual(withoutCorrelation(missing.headers));
     expect(ledger.records.get(id)?.status).toBe('HELD');
   });
 
@@ -267,5 +276,64 @@ describe('POST /v1/deductions/{id}/confirm', () => {
     expect((await confirm(body.id)).body.error.code).toBe('NOT_CONFIRMABLE');
     expect((await confirm('nope')).body.error.details[0].path).toBe('path.id');
     expect((await confirm(body.id, null)).status).toBe(401);
+  });
+});
+
+describe('deduction route metrics', () => {
+  it('counts a request accepted once, not its retries, and turns away sold out and invalid buys by reason', async () => {
+    const { post, availability, metrics } = api();
+
+    await post('key-00000001');
+    await post('key-00000001');
+    await post('key-00000002', { quantity: 0 });
+    await post('key-00000003', { quantity: 1 }, { sku: 'NOPE' });
+    availability.flag('SKU-1', true);
+    await post('key-00000004');
+
+    expect(metrics.series()).toEqual(
+      expect.arrayContaining([
+        { metric: 'DeductionsAccepted', dimensions: {}, values: [1] },
+        { metric: 'DeductionsTurnedAway', dimensions: { Reason: 'INVALID' }, values: [2] },
+        { metric: 'DeductionsTurnedAway', dimensions: { Reason: 'SOLD_OUT' }, values: [1] },
+      ]),
+    );
+    expect(metrics.series()).toHaveLength(3);
+  });
+
+  it('counts holds confirmed and cancelled once each, not their idempotent repeats', async () => {
+    const { won, confirm, cancel, metrics } = api();
+    const first = await won('key-00000001');
+
+    await confirm(first);
+    await confirm(first);
+    await cancel(first);
+    await cancel(first);
+
+    expect(metrics.total('HoldsConfirmed')).toBe(1);
+    expect(metrics.total('HoldsCancelled')).toBe(1);
+  });
+});
+
+describe('deduction route correlation', () => {
+  it('stores the request’s correlation id on the record and its queue message, and echoes it', async () => {
+    const { post, ledger, queue } = api();
+
+    const res = await post('key-00000001', { quantity: 1 }, { headers: { 'X-Correlation-Id': 'checkout-42.a:b_c' } });
+
+    expect(res.headers['x-correlation-id']).toBe('checkout-42.a:b_c');
+    expect(ledger.records.get(res.body.id)?.correlationId).toBe('checkout-42.a:b_c');
+    expect(queue.sent.map((m) => m.correlationId)).toEqual(['checkout-42.a:b_c']);
+  });
+
+  it('keeps a malformed correlation id out of the record, the message and the answer: the request id stands in', async () => {
+    const { post, ledger, queue } = api();
+
+    const res = await post('key-00000001', { quantity: 1 }, { headers: { 'x-correlation-id': 'a"}\n{"level":"ERROR' } });
+
+    const stored = ledger.records.get(res.body.id)?.correlationId;
+    expect(res.status).toBe(202);
+    expect(res.headers['x-correlation-id']).toMatch(/^req-\d+$/);
+    expect(stored).toBe(res.headers['x-correlation-id']);
+    expect(queue.sent[0]?.correlationId).toBe(stored);
   });
 });
