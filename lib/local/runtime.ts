@@ -1,4 +1,6 @@
+import type http from 'node:http';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { apiDocsRoutes } from './api-docs/routes.js';
 import { type RunningApi, startApiGateway } from './api-gateway/server.js';
 import { type AwsJsonEndpoint, startAwsJsonEndpoint } from './aws-json/endpoint.js';
 import { secretsManagerService } from './aws-json/secrets-manager.js';
@@ -221,7 +223,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       authorizers: identity,
       localStatus: status,
       localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
-      localRoutes: liveViewRoutes(liveView),
+      localRoutes: firstOf(liveViewRoutes(liveView), apiDocsRoutes()),
       onResponse: (method, url, statusCode) => liveView.recordResponse(method, url, statusCode),
     });
     stops.push(api.close);
@@ -286,4 +288,11 @@ function configureProcessEnv(endpoints: LocalEndpoints, awsJson: AwsJsonEndpoint
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJson.url;
+}
+
+/** Local routes tried in order: the first that answers a request serves it. */
+function firstOf(
+  ...handlers: Array<(req: http.IncomingMessage, res: http.ServerResponse) => boolean>
+): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
+  return (req, res) => handlers.some((handle) => handle(req, res));
 }

@@ -112,8 +112,21 @@ export interface Route {
   /** Present for a MOCK integration: the gateway answers this, no function is invoked. */
   readonly mock?: MockAnswer;
   readonly requiredHeaders: readonly string[];
+  /** Query string parameters the request must carry (`method.request.querystring.<name>: true`). */
+  readonly requiredQuery: readonly string[];
+  /**
+   * The body's model (`RequestModels['application/json']`), when the method's request validator
+   * validates bodies: API Gateway answers 400 BAD_REQUEST_BODY to a JSON body it refuses.
+   */
+  readonly bodyModel?: BodyModel;
   /** The method's Cognito authorizer, if any (`AuthorizationType: COGNITO_USER_POOLS`). */
   readonly authorizer?: RouteAuthorizer;
+}
+
+/** An API Gateway model: its name and its JSON Schema (draft 4). */
+export interface BodyModel {
+  readonly name: string;
+  readonly schema: Readonly<Record<string, unknown>>;
 }
 
 /** A COGNITO_USER_POOLS authorizer as a method uses it. */
@@ -499,6 +512,8 @@ function describeRoutes(template: CfnTemplate, functionId: (value: unknown) => s
     const resourcePath = pathOf(p.ResourceId) || '/';
     const requestParameters = (p.RequestParameters ?? {}) as Record<string, boolean>;
     const mock = integration.Type === 'MOCK' ? mockAnswer(integration.IntegrationResponses) : undefined;
+    const validator = template.Resources[referencedLogicalId(p.RequestValidatorId) ?? '']?.Properties ?? {};
+    const model = validator.ValidateRequestBody === true ? describeModel(template, p.RequestModels) : undefined;
     routes.push({
       method: String(p.HttpMethod),
       resourcePath,
@@ -508,10 +523,32 @@ function describeRoutes(template: CfnTemplate, functionId: (value: unknown) => s
       requiredHeaders: Object.entries(requestParameters)
         .filter(([k, required]) => required && k.startsWith('method.request.header.'))
         .map(([k]) => k.slice('method.request.header.'.length)),
+      requiredQuery: Object.entries(requestParameters)
+        .filter(([k, required]) => required && k.startsWith('method.request.querystring.'))
+        .map(([k]) => k.slice('method.request.querystring.'.length)),
+      ...(model ? { bodyModel: model } : {}),
       authorizer: describeAuthorizer(template, p),
     });
   }
   return routes;
+}
+
+/**
+ * The model a method applies to JSON bodies (`RequestModels['application/json']`, a `Ref` to an
+ * `AWS::ApiGateway::Model` of the template). The schema arrives as a JSON string or an object.
+ */
+function describeModel(template: CfnTemplate, models: unknown): BodyModel | undefined {
+  const ref = (models as Props | undefined)?.['application/json'];
+  if (ref === undefined) return undefined;
+  const logicalId = referencedLogicalId(ref);
+  const model = logicalId ? template.Resources[logicalId] : undefined;
+  if (!logicalId || model?.Type !== 'AWS::ApiGateway::Model')
+    throw new Error(`Request model ${JSON.stringify(ref)} is not a model of this stack`);
+  const schema = model.Properties?.Schema;
+  return {
+    name: String(model.Properties?.Name ?? logicalId),
+    schema: (typeof schema === 'string' ? JSON.parse(schema) : schema) as Record<string, unknown>,
+  };
 }
 
 /**

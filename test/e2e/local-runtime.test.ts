@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../lib/build/functions.js';
+import { openApiDocument } from '../../lib/contract/openapi.js';
 import { DEMO_SKU } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
 import type { CfnTemplate } from '../../lib/local/template.js';
@@ -65,6 +67,55 @@ describe('local runtime over HTTP', () => {
       expect(res.body?.error?.code, `${route.method} ${route.resourcePath}`).not.toBe('ROUTE_NOT_FOUND');
       expect(res.status, `${route.method} ${route.resourcePath}`).toBeLessThan(500);
     }
+  });
+
+  it('serves the OpenAPI 3.1 document at /openapi.json, its own URL first among the servers', async () => {
+    const res = await call(`${runtime.url}/openapi.json`);
+
+    expect(res.status).toBe(200);
+    const result = await validate(structuredClone(res.body));
+    expect(result.valid ? [] : result.errors).toEqual([]);
+    expect(res.body.servers[0].url).toBe(runtime.url);
+    expect(Object.keys(res.body.paths)).toEqual(Object.keys(openApiDocument().paths));
+  });
+
+  it('serves a readable reference at /docs, its assets from this machine', async () => {
+    const page = await fetch(`${runtime.url}/docs`);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/(?:src|href)="(\/docs\/[^"]+)"/g)].map((m) => m[1] as string);
+
+    expect(page.status).toBe(200);
+    expect(scripts).toEqual(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']);
+    for (const asset of scripts) expect((await fetch(`${runtime.url}${asset}`)).status, asset).toBe(200);
+  });
+
+  it('refuses a malformed body at the gateway, from the template’s model, without invoking the function', async () => {
+    const buy = runtime.api.routes.find((r) => r.method === 'POST' && r.resourcePath === '/v1/products/{sku}/deductions');
+    const fn = runtime.host.get(buy?.functionLogicalId ?? '');
+    const token = await runtime.token('malformed-buyer');
+    const before = fn.stats.invocations;
+
+    const bodies = ['{"quantity":"1"}', '{"quantity":1,"userId":"mallory"}', '{}', '[]', '{"quantity":'];
+    const answers = [];
+    for (const body of bodies) {
+      answers.push(
+        await call(`${runtime.url}/v1/products/${DEMO_SKU}/deductions`, {
+          method: 'POST',
+          headers: { authorization: token, 'content-type': 'application/json', 'idempotency-key': `malformed-${answers.length}-key` },
+          body,
+        }),
+      );
+    }
+
+    for (const [i, res] of answers.entries()) {
+      expect(res.status, bodies[i]).toBe(400);
+      expect(res.body, bodies[i]).toEqual({
+        error: { code: 'BAD_REQUEST_BODY', message: 'Invalid request body', details: expect.stringMatching(/^\[.+\]$/) },
+        requestId: res.headers.get('x-amzn-requestid'),
+      });
+    }
+    expect(answers[1]?.body.error.details).toContain('userId');
+    expect(fn.stats.invocations).toBe(before);
   });
 
   it('hosts the bundles from the synthesized cloud assembly, one per function', () => {

@@ -7,6 +7,7 @@ import type { AuthorizerOutcome } from '../identity/authorizer.js';
 import type { ApiDescription, Route, StageSettings } from '../stack-description.js';
 import { PortInUseError } from '../tcp-ports.js';
 import { proxyEvent } from './proxy-event.js';
+import { RequestValidator } from './request-validator.js';
 import { parseRequestTarget, RouteTable } from './route-table.js';
 import { TokenBucket } from './throttle.js';
 
@@ -37,8 +38,10 @@ export interface ApiGatewayOptions {
   /** Serves POST /_local/tokens (local only: a token for a username, see LocalIdentity). */
   localTokens?: (body: string | null, requestId: string) => Promise<APIGatewayProxyResult>;
   /**
-   * Local-only pages and streams under /_local/ (the live view): answers the request itself and
-   * returns true, or returns false to let the gateway serve it. Never throttled.
+   * Local-only pages and streams (the live view under /_local/, the API reference at /openapi.json
+   * and /docs): answers the request itself and returns true, or returns false to let the gateway
+   * serve it. Never throttled. Called for every request before routing, so it must answer only
+   * paths no API route has.
    */
   localRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Told of every answer the gateway sends (method, request target, status): the live view counts them. */
@@ -63,7 +66,8 @@ const INTEGRATION_TIMED_OUT = Symbol('integration timed out');
  * proxy events, and answers what API Gateway itself answers, as lib/gateway-responses.ts declares
  * it for AWS (status, code, message, headers): 404 for no route, 401 when the method's Cognito
  * authorizer refuses the token (the claims of one it accepts reach the function in
- * `requestContext.authorizer.claims`), 400 without a required header, 429 with Retry-After past
+ * `requestContext.authorizer.claims`), 400 without a required header or query parameter or with a
+ * body its model refuses (the template's request validator; the function is not invoked), 429 with Retry-After past
  * the stage throttle, 413 past 10 MB (the body is counted as it arrives, never buffered beyond
  * the limit), 502 when the function fails or times out, 504 past the 29 s integration timeout.
  */
@@ -73,12 +77,13 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     throw new Error(`${guarded.map((r) => `${r.method} ${r.resourcePath}`).join(', ')} need an authorizer: pass options.authorizers`);
   }
   const routes = new RouteTable(api.routes);
+  const validator = new RequestValidator(api.routes);
   const bucket = new TokenBucket(api.stage.rateLimit, api.stage.burstLimit);
   const maxPayload = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
 
   const server = http.createServer((req, res) => {
-    if (req.url?.startsWith('/_local') && options.localRoutes?.(req, res)) return;
+    if (options.localRoutes?.(req, res)) return;
     const requestId = randomUUID();
     req.on('error', () => undefined); // a client that goes away mid-body is not our failure
     const refuse = () => {
@@ -129,10 +134,9 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     // The authorizer runs before request validation, as in API Gateway: no token, no 400 either.
     const authorized = route.authorizer ? options.authorizers?.authorize(route, headerValue(req, route.authorizer.header)) : undefined;
     if (authorized && !authorized.ok) return gatewayError(GATEWAY_ERRORS.unauthorized, requestId, authorized.message);
-    const missing = route.requiredHeaders.filter((h) => req.headers[h.toLowerCase()] === undefined);
-    if (missing.length) {
-      return gatewayError(GATEWAY_ERRORS.badRequestParameters, requestId, `Missing required request parameters: [${missing.join(', ')}]`);
-    }
+    // Then the request validator: required parameters, then the body against the method's model.
+    const invalid = validator.validate(route, { headers: req.headers, query, body });
+    if (invalid) return gatewayError(invalid.error, requestId, invalid.message, invalid.details);
     if (route.mock) return { ...route.mock, headers: { ...route.mock.headers, 'x-amzn-requestid': requestId } };
     const event = proxyEvent({
       method: route.method,
@@ -216,7 +220,7 @@ function isProxyResult(value: unknown): value is APIGatewayProxyResult {
  * A gateway error as AWS renders the GatewayResponse: the status, Crest's error body with the
  * fixed message or the gateway's own (`$context.error.messageString`), and the declared headers.
  */
-export function gatewayError(error: GatewayError, requestId: string, gatewayMessage = ''): APIGatewayProxyResult {
+export function gatewayError(error: GatewayError, requestId: string, gatewayMessage = '', validationDetails = ''): APIGatewayProxyResult {
   return {
     statusCode: error.status,
     headers: {
@@ -225,7 +229,14 @@ export function gatewayError(error: GatewayError, requestId: string, gatewayMess
       'x-amzn-errortype': error.type,
       ...gatewayResponseHeaders(error),
     },
-    body: JSON.stringify({ error: { code: error.code, message: error.message ?? gatewayMessage }, requestId }),
+    body: JSON.stringify({
+      error: {
+        code: error.code,
+        message: error.message ?? gatewayMessage,
+        ...(error.validationDetails ? { details: validationDetails } : {}),
+      },
+      requestId,
+    }),
   };
 }
 
