@@ -6,7 +6,7 @@ import { DynamoCatalogReader } from '../../lambdas/adapters/dynamo-catalog.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import { LocalIdentity } from '../../lib/local/identity/local-identity.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { call } from '../helpers/http.js';
+import { call } from '../helpers/api.js';
 import { bootRuntime } from '../helpers/runtime.js';
 
 /**

@@ -7,7 +7,7 @@ import { openApiDocument } from '../../lib/contract/openapi.js';
 import { DEMO_SKU } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
 import type { CfnTemplate } from '../../lib/local/template.js';
-import { call } from '../helpers/http.js';
+import { call, contractFetch } from '../helpers/api.js';
 import { bootRuntime } from '../helpers/runtime.js';
 
 describe('local runtime over HTTP', () => {
@@ -34,7 +34,7 @@ describe('local runtime over HTTP', () => {
   });
 
   it('answers 304 to a conditional request with the current ETag', async () => {
-    const res = await fetch(`${runtime.url}/v1/products/${DEMO_SKU}`, { headers: { 'If-None-Match': '"1.1.1"' } });
+    const res = await contractFetch(`${runtime.url}/v1/products/${DEMO_SKU}`, { headers: { 'If-None-Match': '"1.1.1"' } });
 
     expect(res.status).toBe(304);
   });

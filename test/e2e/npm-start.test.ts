@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/build/functions.js';
 import { demoCatalog } from '../../lib/local/demo-data.js';
 import { freePort, portAccepts } from '../../lib/local/tcp-ports.js';
-import { call } from '../helpers/http.js';
+import { call } from '../helpers/api.js';
 
 /** Generous, finite: a start-up on a busy two-core machine. */
 const READY_WITHIN_MS = 240_000;
