@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DependencyError, isCrestError, OutcomeUnknownError } from '../domain/errors.js';
 import { type MetricsPublisher, withTelemetry } from '../shared/telemetry.js';
+import { corsOriginsFromEnv, withCors } from './cors.js';
 import { httpErrors, isTransientDependencyFailure } from './errors.js';
 import { type Route, type Routes, routeFor } from './router.js';
 
@@ -24,14 +25,26 @@ class DeadlineReached extends Error {
  * per container) but would let one request's deadline abort its neighbours' writes in the local
  * runtime, which hosts concurrent invocations in one process.
  *
+ * With allowed origins (env CORS_ALLOWED_ORIGINS, see ./cors.ts), every answer carries the CORS
+ * headers for the request's Origin.
+ *
  * Every log line carries the Lambda context (request id, cold start), and the function's metrics
  * are published when due (lambdas/shared/telemetry.ts).
  */
-export function apiHandler(routes: Routes, logger: Logger, metrics?: MetricsPublisher) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+export function apiHandler(
+  routes: Routes,
+  logger: Logger,
+  metrics?: MetricsPublisher,
+  corsOrigins: readonly string[] = corsOriginsFromEnv(),
+) {
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(withTelemetry({ logger, metrics }))
     .use(httpErrors({ logger }))
     .handler((event, context) => serve(routeFor(routes, event), event, context));
+  if (corsOrigins.length === 0) return handler;
+  // Every answer, success or error (httpErrors has made errors answers by now), carries CORS headers.
+  return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>
+    withCors(corsOrigins, event, await handler(event, context));
 }
 
 async function serve(route: Route, event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { API_ROUTES, type RouteAccess, type RouteSpec } from '../../lambdas/http/api-contract.js';
+import { CORS_ALLOW_HEADERS, CORS_ENV, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from '../../lambdas/http/cors.js';
 import { documentSchema, gatewayModel } from '../contract/json-schema.js';
 import { GATEWAY_ERRORS, type GatewayError, gatewayResponseHeaders, gatewayResponseTemplate } from '../gateway-responses.js';
 import { suppress } from '../nag.js';
@@ -20,6 +21,8 @@ export interface CrestApiProps {
   buyerRateLimit: number;
   /** The route contract routes are added from (default: API_ROUTES; tests pass their own). */
   contract?: Readonly<Record<string, RouteSpec>>;
+  /** Web origins allowed to call from a browser (context corsAllowedOrigins); empty or absent: no CORS. */
+  corsAllowedOrigins?: readonly string[];
 }
 
 export type { RouteAccess };
@@ -65,12 +68,16 @@ export class CrestApi extends Construct {
   private readonly contract: Readonly<Record<string, RouteSpec>>;
   /** Request models by name: routes sharing a body share its model. */
   private readonly models = new Map<string, apigw.Model>();
+  private readonly corsOrigins: readonly string[];
+  /** Resources that have their CORS preflight (OPTIONS) already. */
+  private readonly preflighted = new Set<apigw.IResource>();
   /** `METHOD path` of the routes the WAF limits per Authorization header. */
   private readonly perBuyerRoutes: Array<{ method: string; path: string }> = [];
 
   constructor(scope: Construct, id: string, props: CrestApiProps) {
     super(scope, id);
     this.contract = props.contract ?? API_ROUTES;
+    this.corsOrigins = props.corsAllowedOrigins ?? [];
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -117,7 +124,10 @@ export class CrestApi extends Construct {
         type: apigw.ResponseType.of(error.type),
         // Only where Crest's status differs from API Gateway's (never on DEFAULT_4XX/5XX).
         ...(error.overrideStatus ? { statusCode: String(error.status) } : {}),
-        responseHeaders: Object.fromEntries(Object.entries(gatewayResponseHeaders(error)).map(([k, v]) => [k, `'${v}'`])),
+        responseHeaders: {
+          ...Object.fromEntries(Object.entries(gatewayResponseHeaders(error)).map(([k, v]) => [k, `'${v}'`])),
+          ...gatewayCorsHeaders(this.corsOrigins),
+        },
         templates: { 'application/json': gatewayResponseTemplate(error) },
       });
     }
@@ -153,6 +163,8 @@ export class CrestApi extends Construct {
     const resource = this.restApi.root.resourceForPath(path);
     const requestParameters = methodRequestParameters(path, spec);
     const requestModels = spec.body ? { 'application/json': this.model(spec.body.name, spec.body.schema) } : undefined;
+    this.allowCors(resource);
+    if (this.corsOrigins.length) fn.lambda.addEnvironment(CORS_ENV, this.corsOrigins.join(','));
     const signedIn = options.access !== 'public';
     const methodResource = resource.addMethod(method, new apigw.LambdaIntegration(fn.lambda, { proxy: true }), {
       requestParameters,
@@ -184,7 +196,9 @@ export class CrestApi extends Construct {
       throw new Error(`${method} ${path} is not a gateway-answered route of the route contract (lambdas/http/api-contract.ts)`);
     }
     const headers = Object.entries(answer.headers ?? {}).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`]);
-    const methodResource = this.restApi.root.resourceForPath(path).addMethod(
+    const resource = this.restApi.root.resourceForPath(path);
+    this.allowCors(resource);
+    const methodResource = resource.addMethod(
       method,
       new apigw.MockIntegration({
         // A GET carries no body to map; any other content type is refused (415) rather than guessed at.
@@ -203,6 +217,25 @@ export class CrestApi extends Construct {
     suppress(methodResource, 'APIG4', 'Public, anonymous route answered by API Gateway itself (MOCK): no data, no function behind it.');
     suppress(methodResource, 'COG4', 'Public, anonymous route answered by API Gateway itself (see APIG4).');
     return methodResource;
+  }
+
+  /**
+   * With allowed origins, the resource's CORS preflight: an OPTIONS method API Gateway answers
+   * itself (MOCK), allowing the origins, Crest's request headers (CORS_ALLOW_HEADERS) and every
+   * method, cached by the browser CORS_MAX_AGE_SECONDS. Once per resource.
+   */
+  private allowCors(resource: apigw.IResource): void {
+    if (this.corsOrigins.length === 0 || this.preflighted.has(resource)) return;
+    this.preflighted.add(resource);
+    const preflight = resource.addCorsPreflight({
+      allowOrigins: [...this.corsOrigins],
+      allowHeaders: [...CORS_ALLOW_HEADERS],
+      allowMethods: apigw.Cors.ALL_METHODS,
+      exposeHeaders: [...CORS_EXPOSE_HEADERS],
+      maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+    });
+    suppress(preflight, 'APIG4', 'CORS preflight (OPTIONS): browsers send it without credentials; API Gateway answers it itself (MOCK).');
+    suppress(preflight, 'COG4', 'CORS preflight (OPTIONS): browsers send it without a token (see APIG4).');
   }
 
   /** The API's model for a body schema, created once per name. */
@@ -328,6 +361,21 @@ function methodRequestParameters(path: string, spec: RouteSpec): Record<string, 
     for (const name of Object.keys(query.properties ?? {})) parameters[`method.request.querystring.${name}`] = required.has(name);
   }
   return parameters;
+}
+
+/**
+ * CORS headers on API Gateway's own error responses, so a browser can read a 401 or a 429. A
+ * gateway response maps static values or request parameters only (no VTL): one origin (or `*`) is
+ * sent as is; with several, the request's Origin is echoed (an error body carries no data).
+ */
+function gatewayCorsHeaders(origins: readonly string[]): Record<string, string> {
+  if (origins.length === 0) return {};
+  const [only] = origins;
+  return {
+    'Access-Control-Allow-Origin': origins.length === 1 ? `'${only}'` : 'method.request.header.origin',
+    'Access-Control-Expose-Headers': `'${CORS_EXPOSE_HEADERS.join(',')}'`,
+    ...(only === '*' ? {} : { Vary: "'Origin'" }),
+  };
 }
 
 const PER_IP_RATE_BODY_KEY = 'per-ip-rate';

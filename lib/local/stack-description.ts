@@ -99,7 +99,19 @@ export interface MockAnswer {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /**
+   * Origins the answer echoes in Access-Control-Allow-Origin when the request comes from one of
+   * them: CDK's CORS preflight for several origins sets the first statically and the others with
+   * a VTL override (`#if($origin == "…")`), which is read here rather than evaluated.
+   */
+  readonly echoOrigins?: readonly string[];
 }
+
+/**
+ * Headers API Gateway adds to one of its own error responses (a GatewayResponse's
+ * ResponseParameters): a static value, or a request header's value (`method.request.header.<name>`).
+ */
+export type GatewayResponseHeader = { readonly value: string } | { readonly fromRequestHeader: string };
 
 /** One API Gateway method: a Lambda proxy integration, or a MOCK integration (`mock`). */
 export interface Route {
@@ -147,6 +159,8 @@ export interface StageSettings {
 export interface ApiDescription {
   readonly routes: readonly Route[];
   readonly stage: StageSettings;
+  /** Headers of the template's gateway responses, by response type (e.g. CORS headers). */
+  readonly gatewayResponseHeaders: Readonly<Record<string, Readonly<Record<string, GatewayResponseHeader>>>>;
 }
 
 /** An SQS event source mapping. */
@@ -280,6 +294,7 @@ export function describeStack(template: CfnTemplate, options: DescribeOptions): 
     api: {
       routes: describeRoutes(template, (v) => functionId(v, 'An API method')),
       stage: describeStage(ofType('AWS::ApiGateway::Stage')),
+      gatewayResponseHeaders: describeGatewayResponseHeaders(ofType('AWS::ApiGateway::GatewayResponse')),
     },
     queueMappings,
     streamMappings,
@@ -586,7 +601,28 @@ function mockAnswer(responses: unknown): MockAnswer {
     const literal = /^'(.*)'$/.exec(String(value))?.[1];
     if (name && literal !== undefined) headers[name.toLowerCase()] = literal;
   }
-  return { statusCode: Number(first?.StatusCode ?? 200), headers, body: String(first?.ResponseTemplates?.['application/json'] ?? '') };
+  const template = String(first?.ResponseTemplates?.['application/json'] ?? '');
+  const echoOrigins = [...template.matchAll(/\$origin == "([^"]+)"/g)].map((m) => m[1] as string);
+  // A VTL template is not a body: the local gateway evaluates no VTL (a preflight answers 204 anyway).
+  const body = template.startsWith('#') ? '' : template;
+  return { statusCode: Number(first?.StatusCode ?? 200), headers, body, ...(echoOrigins.length ? { echoOrigins } : {}) };
+}
+
+function describeGatewayResponseHeaders(responses: Array<[string, CfnResource]>): Record<string, Record<string, GatewayResponseHeader>> {
+  const byType: Record<string, Record<string, GatewayResponseHeader>> = {};
+  for (const [, r] of responses) {
+    const headers: Record<string, GatewayResponseHeader> = {};
+    for (const [key, value] of Object.entries((r.Properties?.ResponseParameters as Props | undefined) ?? {})) {
+      const name = /^gatewayresponse\.header\.(.+)$/.exec(key)?.[1]?.toLowerCase();
+      if (!name) continue;
+      const literal = /^'(.*)'$/.exec(String(value))?.[1];
+      const fromRequest = /^method\.request\.header\.(.+)$/.exec(String(value))?.[1];
+      if (literal !== undefined) headers[name] = { value: literal };
+      else if (fromRequest) headers[name] = { fromRequestHeader: fromRequest.toLowerCase() };
+    }
+    byType[String(r.Properties?.ResponseType)] = headers;
+  }
+  return byType;
 }
 
 /** The `Fn::GetAtt [fn, Arn]` inside an integration URI's `Fn::Join`. */

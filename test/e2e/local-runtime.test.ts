@@ -118,6 +118,18 @@ describe('local runtime over HTTP', () => {
     expect(fn.stats.invocations).toBe(before);
   });
 
+  it('sends no CORS header and answers no preflight while corsAllowedOrigins is unset (the default)', async () => {
+    const res = await call(`${runtime.url}/v1/products/${DEMO_SKU}`, { headers: { origin: 'https://shop.example' } });
+    const preflight = await call(`${runtime.url}/v1/products/${DEMO_SKU}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example' },
+    });
+
+    expect(res.status).toBe(200);
+    expect([...res.headers.keys()].filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    expect(preflight).toMatchObject({ status: 404, body: { error: { code: 'ROUTE_NOT_FOUND' } } });
+  });
+
   it('hosts the bundles from the synthesized cloud assembly, one per function', () => {
     expect(runtime.host.all()).toHaveLength(FUNCTIONS.length);
   });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { GATEWAY_ERRORS, type GatewayError, gatewayResponseHeaders } from '../../gateway-responses.js';
 import type { AuthorizerOutcome } from '../identity/authorizer.js';
-import type { ApiDescription, Route, StageSettings } from '../stack-description.js';
+import type { ApiDescription, MockAnswer, Route, StageSettings } from '../stack-description.js';
 import { PortInUseError } from '../tcp-ports.js';
 import { proxyEvent } from './proxy-event.js';
 import { RequestValidator } from './request-validator.js';
@@ -108,12 +108,12 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
       const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : null;
       handle(req, body, requestId).then(
         (result) => {
-          send(res, result);
+          send(res, withGatewayResponseHeaders(api, req, result));
           options.onResponse?.(req.method ?? 'GET', req.url ?? '/', result.statusCode);
         },
         (error: unknown) => {
           console.error('[local] gateway error:', error);
-          send(res, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error'));
+          send(res, withGatewayResponseHeaders(api, req, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error')));
         },
       );
     });
@@ -137,7 +137,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     // Then the request validator: required parameters, then the body against the method's model.
     const invalid = validator.validate(route, { headers: req.headers, query, body });
     if (invalid) return gatewayError(invalid.error, requestId, invalid.message, invalid.details);
-    if (route.mock) return { ...route.mock, headers: { ...route.mock.headers, 'x-amzn-requestid': requestId } };
+    if (route.mock) return mockResult(route.mock, headerValue(req, 'origin'), requestId);
     const event = proxyEvent({
       method: route.method,
       resource: route.resourcePath,
@@ -180,6 +180,31 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
         server.close(() => resolve());
       }),
   };
+}
+
+/** A MOCK integration's answer, with the origin echoed where the template's preflight would (see MockAnswer). */
+function mockResult(mock: MockAnswer, origin: string | undefined, requestId: string): APIGatewayProxyResult {
+  const echo: Record<string, string> =
+    origin !== undefined && mock.echoOrigins?.includes(origin) ? { 'access-control-allow-origin': origin } : {};
+  return { statusCode: mock.statusCode, body: mock.body, headers: { ...mock.headers, ...echo, 'x-amzn-requestid': requestId } };
+}
+
+/**
+ * The headers the template's GatewayResponse of that type adds (CORS headers, say) on an answer
+ * of the gateway itself (marked `x-amzn-errortype`), as API Gateway maps them: static values, or
+ * the request's header values.
+ */
+function withGatewayResponseHeaders(api: ApiDescription, req: http.IncomingMessage, result: APIGatewayProxyResult): APIGatewayProxyResult {
+  const type = result.headers?.['x-amzn-errortype'];
+  if (typeof type !== 'string') return result;
+  const configured =
+    api.gatewayResponseHeaders[type] ?? api.gatewayResponseHeaders[result.statusCode >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'];
+  const headers: Record<string, string> = {};
+  for (const [name, source] of Object.entries(configured ?? {})) {
+    const value = 'value' in source ? source.value : headerValue(req, source.fromRequestHeader);
+    if (value !== undefined) headers[name] = value;
+  }
+  return { ...result, headers: { ...result.headers, ...headers } };
 }
 
 async function invokeWithin(

@@ -47,6 +47,7 @@ const api = (rateLimit = 1_000_000, burstLimit = 1_000_000): ApiDescription => (
     route('POST', '/v1/carts/{id}/items', { requiredQuery: ['currency'], bodyModel: QUANTITY_MODEL }),
   ],
   stage: { stageName: 'live', rateLimit, burstLimit },
+  gatewayResponseHeaders: {},
 });
 
 /** A stand-in for the hosted function: records every event and answers as told. */
