@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../bin/demo.js';
 import { FUNCTIONS } from '../../lib/build/functions.js';
 import { openApiDocument } from '../../lib/contract/openapi.js';
 import { DEMO_SKU } from '../../lib/local/demo-data.js';
@@ -116,6 +117,21 @@ describe('local runtime over HTTP', () => {
     }
     expect(answers[1]?.body.error.details).toContain('userId');
     expect(fn.stats.invocations).toBe(before);
+  });
+
+  it('runs the README’s client demo (npm run demo): buy, poll until decided, cancel, every answer as documented', async () => {
+    const lines: string[] = [];
+
+    const { decided, cancelled } = await runDemo({
+      baseUrl: runtime.url,
+      username: 'demo-buyer',
+      fetch: (request) => contractFetch(request),
+      log: (line) => lines.push(line),
+    });
+
+    expect(decided.status).toBe('SUCCEEDED');
+    expect(cancelled?.status).toBe('CANCELLED');
+    expect(lines).toHaveLength(4);
   });
 
   it('sends no CORS header and answers no preflight while corsAllowedOrigins is unset (the default)', async () => {
