@@ -2,6 +2,7 @@
  * `npm start`: the whole stack on this machine, no AWS account and no Docker.
  *
  *   PORT=3000  DYNAMODB_PORT=0  FAUXQS_PORT=0  npm start
+ *   CORS_ALLOWED_ORIGINS=http://localhost:5173 npm start    (context corsAllowedOrigins)
  *
  * The port opens, and the banner prints, only once every route answers as documented. Ctrl-C,
  * SIGTERM, SIGHUP or the parent process going away stop everything this started.
@@ -34,6 +35,7 @@ const starting: Promise<LocalRuntime> = startLocalRuntime({
   log: (line) => console.log(`[crest] ${line}`),
   progressLog: true,
   signal: abort.signal,
+  ...(process.env.CORS_ALLOWED_ORIGINS ? { context: { corsAllowedOrigins: process.env.CORS_ALLOWED_ORIGINS } } : {}),
 });
 
 let stopping = false;
