@@ -2,6 +2,7 @@
  * `npm start`: the whole stack on this machine, no AWS account and no Docker.
  *
  *   PORT=3000  DYNAMODB_PORT=0  FAUXQS_PORT=0  HOLD_SECONDS=600  PARTITION_CEILING=off  npm start
+ *   CORS_ALLOWED_ORIGINS=http://localhost:5173 npm start    (context corsAllowedOrigins)
  *
  * PARTITION_CEILING puts DynamoDB's per-partition limits in front of DynamoDB Local: `on` (1,000
  * write and 3,000 read units per second per partition key value, as on AWS) or `<write>/<read>`
@@ -40,12 +41,15 @@ try {
   console.error(`[crest] ${(error as Error).message}`);
   process.exit(2);
 }
-// Passed as context, as `-c holdSeconds=…` would be: lib/context.ts validates it at synthesis.
-const holdSeconds = process.env.HOLD_SECONDS ? { holdSeconds: process.env.HOLD_SECONDS } : {};
+// Passed as context, as `-c holdSeconds=…` would be: lib/context.ts validates them at synthesis.
+const context = {
+  ...(process.env.HOLD_SECONDS ? { holdSeconds: process.env.HOLD_SECONDS } : {}),
+  ...(process.env.CORS_ALLOWED_ORIGINS ? { corsAllowedOrigins: process.env.CORS_ALLOWED_ORIGINS } : {}),
+};
 const abort = new AbortController();
 const starting: Promise<LocalRuntime> = startLocalRuntime({
   port,
-  context: holdSeconds,
+  context,
   dynamoPort: int('DYNAMODB_PORT', 0),
   messagingPort: int('FAUXQS_PORT', 0),
   log: (line) => console.log(`[crest] ${line}`),

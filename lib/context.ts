@@ -40,6 +40,8 @@ export interface CrestSettings {
   benchBaseline: boolean;
   /** Subscribed by e-mail to the alarm topic (Observability); absent: the topic has no subscriber yet. */
   alarmEmail?: string;
+  /** Web origins allowed to call the API from a browser (CORS); empty: CORS off (the default). */
+  corsAllowedOrigins: string[];
 }
 
 /** Reads and validates the settings; a bad value fails synthesis with a message naming the key. */
@@ -83,6 +85,7 @@ export function readSettings(node: Node): CrestSettings {
     feedPageSize: int('feedPageSize', ctx('feedPageSize'), 20, { min: 1, max: 100 }),
     benchBaseline: benchBaseline(bool('benchBaseline', ctx('benchBaseline'), false), target),
     alarmEmail: email('alarmEmail', ctx('alarmEmail')),
+    corsAllowedOrigins: origins('corsAllowedOrigins', ctx('corsAllowedOrigins')),
   };
 }
 
@@ -94,6 +97,23 @@ function benchBaseline(on: boolean, target: DeployTarget): boolean {
     );
   }
   return on;
+}
+
+/**
+ * Origins as a JSON array (cdk.json) or a comma-separated string (`-c corsAllowedOrigins=a,b`),
+ * each `scheme://host[:port]` exactly as a browser sends it in Origin (no path, no trailing
+ * slash), or `*` alone.
+ */
+function origins(key: string, value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  const list = (Array.isArray(value) ? value.map(String) : String(value).split(',')).map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s?#,]+$/.test(origin)) {
+      throw new Error(`context ${key} must list origins such as https://shop.example.com (no path), or *; got ${origin}`);
+    }
+  }
+  if (list.includes('*') && list.length > 1) throw new Error(`context ${key}: * allows every origin; list it alone`);
+  return [...new Set(list)];
 }
 
 function email(key: string, value: unknown): string | undefined {

@@ -46,6 +46,7 @@ export class CrestStack extends Stack {
       waf: settings.waf,
       identity,
       buyerRateLimit: settings.buyerRateLimit,
+      corsAllowedOrigins: settings.corsAllowedOrigins,
     });
     new ProductReads(this, 'ProductReads', { api, catalog, dax });
     new CatalogAdmin(this, 'CatalogAdmin', { api, catalog });

@@ -41,6 +41,11 @@ export interface GatewayError {
   overrideStatus?: boolean;
   /** Seconds a client should wait before retrying (sent as Retry-After). */
   retryAfterSeconds?: number;
+  /**
+   * Request validation failures: `details` carries the validator's findings
+   * (`$context.error.validationErrorString`, e.g. `[object has missing required properties (["quantity"])]`).
+   */
+  validationDetails?: boolean;
 }
 
 /**
@@ -62,8 +67,9 @@ export const GATEWAY_ERRORS = {
   invalidSignature: { type: 'INVALID_SIGNATURE', status: 401, code: 'UNAUTHORIZED', overrideStatus: true },
   wafFiltered: { type: 'WAF_FILTERED', status: 403, code: 'FORBIDDEN', message: 'Request blocked' },
   throttled: { type: 'THROTTLED', status: 429, code: 'THROTTLED', retryAfterSeconds: 1 },
-  badRequestParameters: { type: 'BAD_REQUEST_PARAMETERS', status: 400, code: 'BAD_REQUEST_PARAMETERS' },
-  badRequestBody: { type: 'BAD_REQUEST_BODY', status: 400, code: 'BAD_REQUEST_BODY' },
+  // The request validator, against the route contract's required parameters and body models.
+  badRequestParameters: { type: 'BAD_REQUEST_PARAMETERS', status: 400, code: 'BAD_REQUEST_PARAMETERS', validationDetails: true },
+  badRequestBody: { type: 'BAD_REQUEST_BODY', status: 400, code: 'BAD_REQUEST_BODY', validationDetails: true },
   requestTooLarge: { type: 'REQUEST_TOO_LARGE', status: 413, code: 'REQUEST_TOO_LARGE', message: 'Request body is larger than 10 MB' },
   unsupportedMediaType: { type: 'UNSUPPORTED_MEDIA_TYPE', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   // The function may still be running, and may still commit: the outcome is unknown, not failed.
@@ -76,10 +82,16 @@ export const GATEWAY_ERRORS = {
   default5xx: { type: 'DEFAULT_5XX', status: 502, code: 'OUTCOME_UNKNOWN', message: OUTCOME_UNKNOWN_MESSAGE },
 } as const satisfies Record<string, GatewayError>;
 
-/** Crest's error body as a VTL template (AWS side): the gateway's message unless a fixed one is given. */
+/**
+ * Crest's error body as a gateway response template (AWS side: simple variable substitution, no
+ * VTL): the gateway's message unless a fixed one is given, and the validator's findings in
+ * `details` for a request validation failure. `$context.error.messageString` comes quoted;
+ * `validationErrorString` does not.
+ */
 export function gatewayResponseTemplate(error: GatewayError): string {
   const message = error.message === undefined ? '$context.error.messageString' : JSON.stringify(error.message);
-  return `{"error":{"code":"${error.code}","message":${message}},"requestId":"$context.requestId"}`;
+  const details = error.validationDetails ? ',"details":"$context.error.validationErrorString"' : '';
+  return `{"error":{"code":"${error.code}","message":${message}${details}},"requestId":"$context.requestId"}`;
 }
 
 /** Headers every gateway error carries (AWS: responseParameters; local: the same values). */

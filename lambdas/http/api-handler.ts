@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { DependencyError, isCrestError, OutcomeUnknownError } from '../domain/errors.js';
 import { type MetricsPublisher, withTelemetry } from '../shared/telemetry.js';
 import { correlation } from './correlation.js';
+import { corsOriginsFromEnv, withCors } from './cors.js';
 import { httpErrors, isTransientDependencyFailure } from './errors.js';
 import { type Route, type Routes, routeFor } from './router.js';
 
@@ -27,18 +28,27 @@ class DeadlineReached extends Error {
  *
  * Every log line carries the Lambda context (request id, cold start) and the request's correlation
  * id, which every answer echoes in `x-correlation-id` (lambdas/http/correlation.ts); the
- * function's metrics are published when due (lambdas/shared/telemetry.ts).
+ * function's metrics are published when due (lambdas/shared/telemetry.ts). With allowed origins
+ * (env CORS_ALLOWED_ORIGINS, see ./cors.ts), every answer carries the CORS headers for the
+ * request's Origin.
  */
-export function apiHandler(routes: Routes, logger: Logger, metrics?: MetricsPublisher) {
-  return (
-    middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
-      .use(withTelemetry({ logger, metrics }))
-      // Before httpErrors: middy runs onError middlewares last-registered first, so the error is a
-      // response by the time the correlation header is added to it.
-      .use(correlation(logger))
-      .use(httpErrors({ logger }))
-      .handler((event, context) => serve(routeFor(routes, event), event, context))
-  );
+export function apiHandler(
+  routes: Routes,
+  logger: Logger,
+  metrics?: MetricsPublisher,
+  corsOrigins: readonly string[] = corsOriginsFromEnv(),
+) {
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+    .use(withTelemetry({ logger, metrics }))
+    // Before httpErrors: middy runs onError middlewares last-registered first, so the error is a
+    // response by the time the correlation header is added to it.
+    .use(correlation(logger))
+    .use(httpErrors({ logger }))
+    .handler((event, context) => serve(routeFor(routes, event), event, context));
+  if (corsOrigins.length === 0) return handler;
+  // Every answer, success or error (httpErrors has made errors answers by now), carries CORS headers.
+  return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>
+    withCors(corsOrigins, event, await handler(event, context));
 }
 
 async function serve(route: Route, event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {

@@ -4,8 +4,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type ErrorKind, isCrestError } from '../domain/errors.js';
 import { errorResponse } from './response.js';
 
-/** The one mapping from an error's kind to its HTTP status. */
-const STATUS_BY_KIND: Record<ErrorKind, number> = {
+/** The one mapping from an error's kind to its HTTP status (the API description reads it too). */
+export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   validation: 400,
   unauthenticated: 401,
   forbidden: 403,

@@ -105,7 +105,11 @@ export const priceBodySchema = z
   .object({
     amount: minorUnits,
     original: z.optional(minorUnits),
-    currency: z.string().check(z.refine((c) => CURRENCIES.has(c), 'must be an ISO 4217 currency code such as USD or EUR')),
+    currency: z.string().check(
+      // The pattern is what the API description and the gateway's model can say; the set is the rest.
+      z.regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 currency code such as USD or EUR', abort: true }),
+      z.refine((c) => CURRENCIES.has(c), 'must be an ISO 4217 currency code such as USD or EUR'),
+    ),
   })
   .check(z.refine((p) => p.original === undefined || p.original >= p.amount, { message: 'must not be below amount', path: ['original'] }));
 

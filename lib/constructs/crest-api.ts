@@ -3,6 +3,9 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { API_ROUTES, type RouteAccess, type RouteSpec } from '../../lambdas/http/api-contract.js';
+import { CORS_ALLOW_HEADERS, CORS_ENV, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from '../../lambdas/http/cors.js';
+import { documentSchema, gatewayModel } from '../contract/json-schema.js';
 import { GATEWAY_ERRORS, type GatewayError, gatewayResponseHeaders, gatewayResponseTemplate } from '../gateway-responses.js';
 import { suppress } from '../nag.js';
 import type { BuyerIdentity } from './buyer-identity.js';
@@ -16,27 +19,28 @@ export interface CrestApiProps {
   identity: BuyerIdentity;
   /** Requests per minute one Authorization header may send to a route marked `throttlePerBuyer` (WAF). */
   buyerRateLimit: number;
+  /** The route contract routes are added from (default: API_ROUTES; tests pass their own). */
+  contract?: Readonly<Record<string, RouteSpec>>;
+  /** Web origins allowed to call from a browser (context corsAllowedOrigins); empty or absent: no CORS. */
+  corsAllowedOrigins?: readonly string[];
 }
 
-/**
- * Who may call a route:
- * - `public`: anyone, no token (product and feed reads);
- * - `buyer`: a valid ID token of the user pool (the Cognito authorizer checks it before the
- *   function runs; the function acts for its `sub`);
- * - `admin`: the same authorizer, and the function requires the `admins` group.
- */
-export type RouteAccess = 'public' | 'buyer' | 'admin';
+export type { RouteAccess };
 
 export interface RouteOptions {
-  /** Required, so that no route is public by omission. */
-  access: RouteAccess;
   /**
-   * Headers the request must carry. API Gateway's request validator answers a request without
-   * one 400 BAD_REQUEST_PARAMETERS before the function runs.
+   * Who may call the route, as its entry in the route contract says (checked): required, so
+   * that no route is public by omission and the construct reads as what it exposes.
    */
-  requiredHeaders?: string[];
+  access: RouteAccess;
   /** Rate-limit this route per Authorization header in the WAF (the buy route), besides per IP. */
   throttlePerBuyer?: boolean;
+  /**
+   * For a route outside the published contract that takes the requests of a contract route (the
+   * benchmarks' baseline, local only): the contract route whose parameters, headers and body
+   * model it gets. It is not in the OpenAPI document.
+   */
+  contractOf?: `${string} /${string}`;
 }
 
 export const STAGE_NAME = 'live';
@@ -67,11 +71,19 @@ export class CrestApi extends Construct {
   /** Verifies the ID token in `Authorization` on every buyer and admin route. */
   readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
   private readonly validator: apigw.RequestValidator;
+  private readonly contract: Readonly<Record<string, RouteSpec>>;
+  /** Request models by name: routes sharing a body share its model. */
+  private readonly models = new Map<string, apigw.Model>();
+  private readonly corsOrigins: readonly string[];
+  /** Resources that have their CORS preflight (OPTIONS) already. */
+  private readonly preflighted = new Set<apigw.IResource>();
   /** `METHOD path` of the routes the WAF limits per Authorization header. */
   private readonly perBuyerRoutes: Array<{ method: string; path: string }> = [];
 
   constructor(scope: Construct, id: string, props: CrestApiProps) {
     super(scope, id);
+    this.contract = props.contract ?? API_ROUTES;
+    this.corsOrigins = props.corsAllowedOrigins ?? [];
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -93,8 +105,10 @@ export class CrestApi extends Construct {
     });
     this.validator = new apigw.RequestValidator(this, 'Validator', {
       restApi: this.restApi,
+      // Required path, query and header parameters, and bodies against the models generated from
+      // the route contract: a malformed request is refused here, before (and without) a function.
+      // The functions validate again with zod (refinements no model can say, field-level details).
       validateRequestParameters: true,
-      // Bodies are validated in the functions with zod (field-level details); this also satisfies APIG2.
       validateRequestBody: true,
     });
     this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
@@ -116,7 +130,10 @@ export class CrestApi extends Construct {
         type: apigw.ResponseType.of(error.type),
         // Only where Crest's status differs from API Gateway's (never on DEFAULT_4XX/5XX).
         ...(error.overrideStatus ? { statusCode: String(error.status) } : {}),
-        responseHeaders: Object.fromEntries(Object.entries(gatewayResponseHeaders(error)).map(([k, v]) => [k, `'${v}'`])),
+        responseHeaders: {
+          ...Object.fromEntries(Object.entries(gatewayResponseHeaders(error)).map(([k, v]) => [k, `'${v}'`])),
+          ...gatewayCorsHeaders(this.corsOrigins),
+        },
         templates: { 'application/json': gatewayResponseTemplate(error) },
       });
     }
@@ -126,12 +143,23 @@ export class CrestApi extends Construct {
   }
 
   /**
-   * Adds `METHOD path` (e.g. `GET /v1/products/{sku}`) as a Lambda proxy integration, open to
-   * `options.access`. Path parameters are declared required so API Gateway's validator rejects
-   * requests missing them. Refuses a function whose timeout is not under API Gateway's
+   * Adds `METHOD path` (e.g. `GET /v1/products/{sku}`) as a Lambda proxy integration, as its
+   * entry in the route contract (lambdas/http/api-contract.ts) describes it: who may call it, its
+   * parameters (path ones and the contract's required headers and query parameters declared
+   * required, so API Gateway answers 400 BAD_REQUEST_PARAMETERS without them) and its body's model
+   * (JSON Schema draft 4 generated from the zod schema the function parses with: 400
+   * BAD_REQUEST_BODY before the function runs). Refuses a route the contract lacks, an access
+   * that differs from the contract's, and a function whose timeout is not under API Gateway's
    * integration timeout.
    */
   addRoute(method: string, path: string, fn: CrestFunction, options: RouteOptions): apigw.Method {
+    const spec = this.contract[options.contractOf ?? `${method} ${path}`];
+    if (spec?.answeredBy !== 'function') {
+      throw new Error(`${method} ${path} is not a function route of the route contract (lambdas/http/api-contract.ts): add it there first`);
+    }
+    if (spec.access !== options.access) {
+      throw new Error(`${method} ${path}: the route contract says access ${spec.access}, not ${options.access}`);
+    }
     const timeout = fn.lambda.timeout ?? Duration.seconds(3);
     if (timeout.toMilliseconds() >= INTEGRATION_TIMEOUT.toMilliseconds()) {
       throw new Error(
@@ -139,12 +167,14 @@ export class CrestApi extends Construct {
       );
     }
     const resource = this.restApi.root.resourceForPath(path);
-    const requestParameters: Record<string, boolean> = {};
-    for (const match of path.matchAll(/\{([^}]+)\}/g)) requestParameters[`method.request.path.${match[1]}`] = true;
-    for (const name of options.requiredHeaders ?? []) requestParameters[`method.request.header.${name}`] = true;
+    const requestParameters = methodRequestParameters(path, spec);
+    const requestModels = spec.body ? { 'application/json': this.model(spec.body.name, spec.body.schema) } : undefined;
+    this.allowCors(resource);
+    if (this.corsOrigins.length) fn.lambda.addEnvironment(CORS_ENV, this.corsOrigins.join(','));
     const signedIn = options.access !== 'public';
     const methodResource = resource.addMethod(method, new apigw.LambdaIntegration(fn.lambda, { proxy: true }), {
       requestParameters,
+      ...(requestModels ? { requestModels } : {}),
       requestValidator: this.validator,
       ...(signedIn
         ? { authorizationType: apigw.AuthorizationType.COGNITO, authorizer: this.authorizer }
@@ -168,8 +198,13 @@ export class CrestApi extends Construct {
    * storefront route (stage throttling and WAF rate rules apply).
    */
   addMockRoute(method: string, path: string, answer: { body: unknown; headers?: Record<string, string> }): apigw.Method {
+    if (this.contract[`${method} ${path}`]?.answeredBy !== 'gateway') {
+      throw new Error(`${method} ${path} is not a gateway-answered route of the route contract (lambdas/http/api-contract.ts)`);
+    }
     const headers = Object.entries(answer.headers ?? {}).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`]);
-    const methodResource = this.restApi.root.resourceForPath(path).addMethod(
+    const resource = this.restApi.root.resourceForPath(path);
+    this.allowCors(resource);
+    const methodResource = resource.addMethod(
       method,
       new apigw.MockIntegration({
         // A GET carries no body to map; any other content type is refused (415) rather than guessed at.
@@ -188,6 +223,40 @@ export class CrestApi extends Construct {
     suppress(methodResource, 'APIG4', 'Public, anonymous route answered by API Gateway itself (MOCK): no data, no function behind it.');
     suppress(methodResource, 'COG4', 'Public, anonymous route answered by API Gateway itself (see APIG4).');
     return methodResource;
+  }
+
+  /**
+   * With allowed origins, the resource's CORS preflight: an OPTIONS method API Gateway answers
+   * itself (MOCK), allowing the origins, Crest's request headers (CORS_ALLOW_HEADERS) and every
+   * method, cached by the browser CORS_MAX_AGE_SECONDS. Once per resource.
+   */
+  private allowCors(resource: apigw.IResource): void {
+    if (this.corsOrigins.length === 0 || this.preflighted.has(resource)) return;
+    this.preflighted.add(resource);
+    const preflight = resource.addCorsPreflight({
+      allowOrigins: [...this.corsOrigins],
+      allowHeaders: [...CORS_ALLOW_HEADERS],
+      allowMethods: apigw.Cors.ALL_METHODS,
+      exposeHeaders: [...CORS_EXPOSE_HEADERS],
+      maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+    });
+    suppress(preflight, 'APIG4', 'CORS preflight (OPTIONS): browsers send it without credentials; API Gateway answers it itself (MOCK).');
+    suppress(preflight, 'COG4', 'CORS preflight (OPTIONS): browsers send it without a token (see APIG4).');
+  }
+
+  /** The API's model for a body schema, created once per name. */
+  private model(name: string, schema: Parameters<typeof gatewayModel>[0]): apigw.Model {
+    let model = this.models.get(name);
+    if (!model) {
+      model = this.restApi.addModel(`${name}Model`, {
+        contentType: 'application/json',
+        modelName: name,
+        // Plain JSON Schema draft 4 (`$schema` included): CDK passes keys it does not rename through.
+        schema: gatewayModel(schema, name) as apigw.JsonSchema,
+      });
+      this.models.set(name, model);
+    }
+    return model;
   }
 
   /**
@@ -282,6 +351,37 @@ export class CrestApi extends Construct {
       },
     ];
   }
+}
+
+/**
+ * A method's request parameters from its contract entry: every path parameter (required), and
+ * each header and query parameter the contract names, required as it says.
+ */
+function methodRequestParameters(path: string, spec: RouteSpec): Record<string, boolean> {
+  const parameters: Record<string, boolean> = {};
+  for (const match of path.matchAll(/\{([^}]+)\}/g)) parameters[`method.request.path.${match[1]}`] = true;
+  for (const [name, header] of Object.entries(spec.headers)) parameters[`method.request.header.${name}`] = header.required;
+  if (spec.query) {
+    const query = documentSchema(spec.query.schema, 'input');
+    const required = new Set((query.required as string[] | undefined) ?? []);
+    for (const name of Object.keys(query.properties ?? {})) parameters[`method.request.querystring.${name}`] = required.has(name);
+  }
+  return parameters;
+}
+
+/**
+ * CORS headers on API Gateway's own error responses, so a browser can read a 401 or a 429. A
+ * gateway response maps static values or request parameters only (no VTL): one origin (or `*`) is
+ * sent as is; with several, the request's Origin is echoed (an error body carries no data).
+ */
+function gatewayCorsHeaders(origins: readonly string[]): Record<string, string> {
+  if (origins.length === 0) return {};
+  const [only] = origins;
+  return {
+    'Access-Control-Allow-Origin': origins.length === 1 ? `'${only}'` : 'method.request.header.origin',
+    'Access-Control-Expose-Headers': `'${CORS_EXPOSE_HEADERS.join(',')}'`,
+    ...(only === '*' ? {} : { Vary: "'Origin'" }),
+  };
 }
 
 const PER_IP_RATE_BODY_KEY = 'per-ip-rate';

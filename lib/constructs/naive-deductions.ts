@@ -25,12 +25,13 @@ export class NaiveDeductions extends Construct {
       description: 'Benchmark baseline: POST /bench/naive/products/{sku}/deductions writes the stock item directly',
       memorySize: 1024,
     }).bindTable(props.catalog, ['dynamodb:UpdateItem'], 'CATALOG_TABLE');
-    // The options of Crest's buy route (StockDeductions): a signed-in buyer behind the same
-    // authorizer, the Idempotency-Key header required (test/infra/naive-deductions.test.ts holds them equal).
+    // The options and contract of Crest's buy route (StockDeductions): a signed-in buyer behind the
+    // same authorizer, the same required headers and body model (test/infra/naive-deductions.test.ts
+    // holds them equal).
     props.api.addRoute('POST', '/bench/naive/products/{sku}/deductions', this.fn, {
       access: 'buyer',
-      requiredHeaders: ['Idempotency-Key'],
       throttlePerBuyer: true,
+      contractOf: 'POST /v1/products/{sku}/deductions',
     });
   }
 }

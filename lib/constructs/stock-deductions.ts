@@ -117,7 +117,6 @@ export class StockDeductions extends Construct {
 
     props.api.addRoute('POST', '/v1/products/{sku}/deductions', this.ingestFunction, {
       access: 'buyer',
-      requiredHeaders: ['Idempotency-Key'],
       throttlePerBuyer: true,
     });
     props.api.addRoute('GET', '/v1/deductions/{id}', this.ingestFunction, { access: 'buyer' });

@@ -1,6 +1,8 @@
+import type http from 'node:http';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { apiDocsRoutes } from './api-docs/routes.js';
 import { type RunningApi, startApiGateway } from './api-gateway/server.js';
 import { type AwsJsonEndpoint, startAwsJsonEndpoint } from './aws-json/endpoint.js';
 import { eventBridgeService, LocalEventLog } from './aws-json/eventbridge.js';
@@ -273,7 +275,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       localStatus: status,
       localEvents: (query) => events.serve(query),
       localTokens: (body, requestId) => identity.tokensEndpoint(body, requestId),
-      localRoutes: liveViewRoutes(liveView),
+      localRoutes: firstOf(liveViewRoutes(liveView), apiDocsRoutes()),
       onResponse: (method, url, statusCode) => liveView.recordResponse(method, url, statusCode),
     });
     stops.push(api.close);
@@ -342,4 +344,11 @@ function configureProcessEnv(endpoints: LocalEndpoints, awsJson: AwsJsonEndpoint
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJson.url;
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = awsJson.url;
+}
+
+/** Local routes tried in order: the first that answers a request serves it. */
+function firstOf(
+  ...handlers: Array<(req: http.IncomingMessage, res: http.ServerResponse) => boolean>
+): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
+  return (req, res) => handlers.some((handle) => handle(req, res));
 }

@@ -104,7 +104,19 @@ export interface MockAnswer {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /**
+   * Origins the answer echoes in Access-Control-Allow-Origin when the request comes from one of
+   * them: CDK's CORS preflight for several origins sets the first statically and the others with
+   * a VTL override (`#if($origin == "…")`), which is read here rather than evaluated.
+   */
+  readonly echoOrigins?: readonly string[];
 }
+
+/**
+ * Headers API Gateway adds to one of its own error responses (a GatewayResponse's
+ * ResponseParameters): a static value, or a request header's value (`method.request.header.<name>`).
+ */
+export type GatewayResponseHeader = { readonly value: string } | { readonly fromRequestHeader: string };
 
 /** One API Gateway method: a Lambda proxy integration, or a MOCK integration (`mock`). */
 export interface Route {
@@ -117,8 +129,21 @@ export interface Route {
   /** Present for a MOCK integration: the gateway answers this, no function is invoked. */
   readonly mock?: MockAnswer;
   readonly requiredHeaders: readonly string[];
+  /** Query string parameters the request must carry (`method.request.querystring.<name>: true`). */
+  readonly requiredQuery: readonly string[];
+  /**
+   * The body's model (`RequestModels['application/json']`), when the method's request validator
+   * validates bodies: API Gateway answers 400 BAD_REQUEST_BODY to a JSON body it refuses.
+   */
+  readonly bodyModel?: BodyModel;
   /** The method's Cognito authorizer, if any (`AuthorizationType: COGNITO_USER_POOLS`). */
   readonly authorizer?: RouteAuthorizer;
+}
+
+/** An API Gateway model: its name and its JSON Schema (draft 4). */
+export interface BodyModel {
+  readonly name: string;
+  readonly schema: Readonly<Record<string, unknown>>;
 }
 
 /** A COGNITO_USER_POOLS authorizer as a method uses it. */
@@ -139,6 +164,8 @@ export interface StageSettings {
 export interface ApiDescription {
   readonly routes: readonly Route[];
   readonly stage: StageSettings;
+  /** Headers of the template's gateway responses, by response type (e.g. CORS headers). */
+  readonly gatewayResponseHeaders: Readonly<Record<string, Readonly<Record<string, GatewayResponseHeader>>>>;
 }
 
 /** An SQS event source mapping. */
@@ -273,6 +300,7 @@ export function describeStack(template: CfnTemplate, options: DescribeOptions): 
     api: {
       routes: describeRoutes(template, (v) => functionId(v, 'An API method')),
       stage: describeStage(ofType('AWS::ApiGateway::Stage')),
+      gatewayResponseHeaders: describeGatewayResponseHeaders(ofType('AWS::ApiGateway::GatewayResponse')),
     },
     queueMappings,
     streamMappings,
@@ -509,6 +537,8 @@ function describeRoutes(template: CfnTemplate, functionId: (value: unknown) => s
     const resourcePath = pathOf(p.ResourceId) || '/';
     const requestParameters = (p.RequestParameters ?? {}) as Record<string, boolean>;
     const mock = integration.Type === 'MOCK' ? mockAnswer(integration.IntegrationResponses) : undefined;
+    const validator = template.Resources[referencedLogicalId(p.RequestValidatorId) ?? '']?.Properties ?? {};
+    const model = validator.ValidateRequestBody === true ? describeModel(template, p.RequestModels) : undefined;
     routes.push({
       method: String(p.HttpMethod),
       resourcePath,
@@ -518,10 +548,32 @@ function describeRoutes(template: CfnTemplate, functionId: (value: unknown) => s
       requiredHeaders: Object.entries(requestParameters)
         .filter(([k, required]) => required && k.startsWith('method.request.header.'))
         .map(([k]) => k.slice('method.request.header.'.length)),
+      requiredQuery: Object.entries(requestParameters)
+        .filter(([k, required]) => required && k.startsWith('method.request.querystring.'))
+        .map(([k]) => k.slice('method.request.querystring.'.length)),
+      ...(model ? { bodyModel: model } : {}),
       authorizer: describeAuthorizer(template, p),
     });
   }
   return routes;
+}
+
+/**
+ * The model a method applies to JSON bodies (`RequestModels['application/json']`, a `Ref` to an
+ * `AWS::ApiGateway::Model` of the template). The schema arrives as a JSON string or an object.
+ */
+function describeModel(template: CfnTemplate, models: unknown): BodyModel | undefined {
+  const ref = (models as Props | undefined)?.['application/json'];
+  if (ref === undefined) return undefined;
+  const logicalId = referencedLogicalId(ref);
+  const model = logicalId ? template.Resources[logicalId] : undefined;
+  if (!logicalId || model?.Type !== 'AWS::ApiGateway::Model')
+    throw new Error(`Request model ${JSON.stringify(ref)} is not a model of this stack`);
+  const schema = model.Properties?.Schema;
+  return {
+    name: String(model.Properties?.Name ?? logicalId),
+    schema: (typeof schema === 'string' ? JSON.parse(schema) : schema) as Record<string, unknown>,
+  };
 }
 
 /**
@@ -559,7 +611,28 @@ function mockAnswer(responses: unknown): MockAnswer {
     const literal = /^'(.*)'$/.exec(String(value))?.[1];
     if (name && literal !== undefined) headers[name.toLowerCase()] = literal;
   }
-  return { statusCode: Number(first?.StatusCode ?? 200), headers, body: String(first?.ResponseTemplates?.['application/json'] ?? '') };
+  const template = String(first?.ResponseTemplates?.['application/json'] ?? '');
+  const echoOrigins = [...template.matchAll(/\$origin == "([^"]+)"/g)].map((m) => m[1] as string);
+  // A VTL template is not a body: the local gateway evaluates no VTL (a preflight answers 204 anyway).
+  const body = template.startsWith('#') ? '' : template;
+  return { statusCode: Number(first?.StatusCode ?? 200), headers, body, ...(echoOrigins.length ? { echoOrigins } : {}) };
+}
+
+function describeGatewayResponseHeaders(responses: Array<[string, CfnResource]>): Record<string, Record<string, GatewayResponseHeader>> {
+  const byType: Record<string, Record<string, GatewayResponseHeader>> = {};
+  for (const [, r] of responses) {
+    const headers: Record<string, GatewayResponseHeader> = {};
+    for (const [key, value] of Object.entries((r.Properties?.ResponseParameters as Props | undefined) ?? {})) {
+      const name = /^gatewayresponse\.header\.(.+)$/.exec(key)?.[1]?.toLowerCase();
+      if (!name) continue;
+      const literal = /^'(.*)'$/.exec(String(value))?.[1];
+      const fromRequest = /^method\.request\.header\.(.+)$/.exec(String(value))?.[1];
+      if (literal !== undefined) headers[name] = { value: literal };
+      else if (fromRequest) headers[name] = { fromRequestHeader: fromRequest.toLowerCase() };
+    }
+    byType[String(r.Properties?.ResponseType)] = headers;
+  }
+  return byType;
 }
 
 /** The `Fn::GetAtt [fn, Arn]` inside an integration URI's `Fn::Join`. */

@@ -6,7 +6,7 @@ import { DaxWriteThroughRefresher } from '../../lambdas/adapters/dynamo-invalida
 import { defaultProductDetailOptions } from '../../lambdas/domain/product/product-detail.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { call } from '../helpers/http.js';
+import { call, contractFetch } from '../helpers/api.js';
 import { bootRuntime } from '../helpers/runtime.js';
 import { streamRecords } from '../helpers/streams.js';
 
@@ -91,7 +91,7 @@ describe('caches stay fresh (admin writes → stream → caches) through the loc
       while (!writesDone) {
         const sku = skus[(reads + r) % skus.length] as string;
         const last = seen.get(sku);
-        const res = await fetch(`${runtime.url}/v1/products/${sku}`, { headers: last?.etag ? { 'If-None-Match': last.etag } : {} });
+        const res = await contractFetch(`${runtime.url}/v1/products/${sku}`, { headers: last?.etag ? { 'If-None-Match': last.etag } : {} });
         reads += 1;
         if (res.status === 304) continue;
         if (res.status !== 200) {

@@ -1,13 +1,14 @@
 import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buy, waitForDeduction } from '../../clients/typescript/src/index.js';
 import { DynamoCatalogReader } from '../../lambdas/adapters/dynamo-catalog.js';
 import { DynamoDeductions } from '../../lambdas/adapters/dynamo-deductions.js';
 import { systemClock } from '../../lambdas/domain/clock.js';
 import { type Deduction, messageOf } from '../../lambdas/domain/deductions/types.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { call } from '../helpers/http.js';
+import { apiClient } from '../helpers/api.js';
 import { bootRuntime } from '../helpers/runtime.js';
 
 const STOCK = 100;
@@ -52,7 +53,10 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
   }
 
   it(`sells exactly ${STOCK} units to ${REQUESTS} requests from ${USERS} users with repeated keys and forced redeliveries`, async () => {
-    const tokens = await Promise.all(Array.from({ length: USERS }, (_, u) => runtime.token(`user-${u}`)));
+    // Each user buys through the typed client (clients/typescript), every answer held to the document.
+    const clients = await Promise.all(
+      Array.from({ length: USERS }, async (_, u) => apiClient(runtime.url, await runtime.token(`user-${u}`))),
+    );
     const sent: Array<{ key: string; user: number }> = [];
     const idsByKey = new Map<string, string>();
     const statuses = new Map<number, number>();
@@ -64,19 +68,18 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
         const repeat = i > 10 && i % 6 === 0 ? sent[(i * 7919) % sent.length] : undefined;
         const req = repeat ?? { key: `prop-key-${i}-${Math.random().toString(36).slice(2)}`, user: (i * 31) % USERS };
         if (!repeat) sent.push(req);
-        const res = await call(`${runtime.url}/v1/products/PROP-1/deductions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': req.key, authorization: tokens[req.user] ?? '' },
-          body: JSON.stringify({ quantity: 1 }),
-        });
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status === 202) {
+        const client = clients[req.user];
+        if (!client) throw new Error(`no client for user ${req.user}`);
+        const res = await buy(client, { sku: 'PROP-1', quantity: 1, idempotencyKey: req.key });
+        const status = res.ok ? 202 : res.status;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (res.ok) {
           const earlier = idsByKey.get(req.key);
-          if (earlier) expect(res.body.id).toBe(earlier);
-          idsByKey.set(req.key, res.body.id);
+          if (earlier) expect(res.accepted.id).toBe(earlier);
+          idsByKey.set(req.key, res.accepted.id);
         } else {
-          expect(res.status, JSON.stringify(res.body)).toBe(409);
-          expect(res.body.error.code).toBe('SOLD_OUT');
+          expect(res.status, JSON.stringify(res.error)).toBe(409);
+          expect(res.error.error.code).toBe('SOLD_OUT');
         }
       }
     };
@@ -113,24 +116,18 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
   }, 180_000);
 
   it('dead-letters a poison message while the rest of its batch succeeds', async () => {
-    const valid = await Promise.all(
+    const buyers = await Promise.all(
       ['poison-ok-1', 'poison-ok-2', 'poison-ok-3'].map(async (key, i) => {
-        const res = await call(`${runtime.url}/v1/products/POISON-1/deductions`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'idempotency-key': `${key}-${Date.now()}`,
-            authorization: await runtime.token(`poison-user-${i}`),
-          },
-          body: JSON.stringify({ quantity: 1 }),
-        });
-        expect(res.status).toBe(202);
-        return res.body.id as string;
+        const client = apiClient(runtime.url, await runtime.token(`poison-user-${i}`));
+        const res = await buy(client, { sku: 'POISON-1', quantity: 1, idempotencyKey: `${key}-${Date.now()}` });
+        if (!res.ok) throw new Error(`buy refused: ${res.status} ${res.error.error.code}`);
+        return { client, id: res.accepted.id };
       }),
     );
     await runtime.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(), MessageBody: '{"v":1,"id":"not-a-deduction"' }));
 
-    const records = await settled(valid, 30_000);
+    // Polled as a mobile client would: the typed client's helper, honouring Retry-After.
+    const records = await Promise.all(buyers.map(({ client, id }) => waitForDeduction(client, id, { timeoutMs: 30_000, intervalMs: 250 })));
     let dead: string | undefined;
     const deadline = Date.now() + 40_000;
     while (!dead && Date.now() < deadline) {

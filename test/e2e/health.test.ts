@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { call } from '../helpers/http.js';
+import { call } from '../helpers/api.js';
 import { bootRuntime } from '../helpers/runtime.js';
 
 describe('health on the local runtime', () => {

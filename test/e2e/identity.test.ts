@@ -6,7 +6,7 @@ import { DynamoCatalogReader } from '../../lambdas/adapters/dynamo-catalog.js';
 import { flashSaleProduct, seedCatalog } from '../../lib/local/demo-data.js';
 import { LocalIdentity } from '../../lib/local/identity/local-identity.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { call } from '../helpers/http.js';
+import { call } from '../helpers/api.js';
 import { bootRuntime } from '../helpers/runtime.js';
 
 /**
@@ -68,9 +68,10 @@ describe('identity on the buy path (local runtime)', () => {
       `stock of ID-MANY: 100 → ${await stock('ID-MANY')}`,
     ]);
 
+    // Refused by the gateway's model (the function, which refuses it too, is never reached), naming the field.
     for (const res of asNames) {
       expect(res.status).toBe(400);
-      expect(res.body.error.details).toEqual([{ path: 'body.userId', message: 'is not a field of this request' }]);
+      expect(res.body.error).toMatchObject({ code: 'BAD_REQUEST_BODY', details: expect.stringContaining('["userId"]') });
     }
     expect(await stock('ID-LIMIT')).toBe(100);
     expect(asKeys.map((r) => r.status)).toEqual(asKeys.map(() => 202));

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../bin/demo.js';
 import { FUNCTIONS } from '../../lib/build/functions.js';
+import { openApiDocument } from '../../lib/contract/openapi.js';
 import { DEMO_SKU } from '../../lib/local/demo-data.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
 import type { CfnTemplate } from '../../lib/local/template.js';
-import { call } from '../helpers/http.js';
+import { call, contractFetch } from '../helpers/api.js';
 import { bootRuntime } from '../helpers/runtime.js';
 
 describe('local runtime over HTTP', () => {
@@ -32,7 +35,7 @@ describe('local runtime over HTTP', () => {
   });
 
   it('answers 304 to a conditional request with the current ETag', async () => {
-    const res = await fetch(`${runtime.url}/v1/products/${DEMO_SKU}`, { headers: { 'If-None-Match': '"1.1.1"' } });
+    const res = await contractFetch(`${runtime.url}/v1/products/${DEMO_SKU}`, { headers: { 'If-None-Match': '"1.1.1"' } });
 
     expect(res.status).toBe(304);
   });
@@ -65,6 +68,84 @@ describe('local runtime over HTTP', () => {
       expect(res.body?.error?.code, `${route.method} ${route.resourcePath}`).not.toBe('ROUTE_NOT_FOUND');
       expect(res.status, `${route.method} ${route.resourcePath}`).toBeLessThan(500);
     }
+  });
+
+  it('serves the OpenAPI 3.1 document at /openapi.json, its own URL first among the servers', async () => {
+    const res = await call(`${runtime.url}/openapi.json`);
+
+    expect(res.status).toBe(200);
+    const result = await validate(structuredClone(res.body));
+    expect(result.valid ? [] : result.errors).toEqual([]);
+    expect(res.body.servers[0].url).toBe(runtime.url);
+    expect(Object.keys(res.body.paths)).toEqual(Object.keys(openApiDocument().paths));
+  });
+
+  it('serves a readable reference at /docs, its assets from this machine', async () => {
+    const page = await fetch(`${runtime.url}/docs`);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/(?:src|href)="(\/docs\/[^"]+)"/g)].map((m) => m[1] as string);
+
+    expect(page.status).toBe(200);
+    expect(scripts).toEqual(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']);
+    for (const asset of scripts) expect((await fetch(`${runtime.url}${asset}`)).status, asset).toBe(200);
+  });
+
+  it('refuses a malformed body at the gateway, from the template’s model, without invoking the function', async () => {
+    const buy = runtime.api.routes.find((r) => r.method === 'POST' && r.resourcePath === '/v1/products/{sku}/deductions');
+    const fn = runtime.host.get(buy?.functionLogicalId ?? '');
+    const token = await runtime.token('malformed-buyer');
+    const before = fn.stats.invocations;
+
+    const bodies = ['{"quantity":"1"}', '{"quantity":1,"userId":"mallory"}', '{}', '[]', '{"quantity":'];
+    const answers = [];
+    for (const body of bodies) {
+      answers.push(
+        await call(`${runtime.url}/v1/products/${DEMO_SKU}/deductions`, {
+          method: 'POST',
+          headers: { authorization: token, 'content-type': 'application/json', 'idempotency-key': `malformed-${answers.length}-key` },
+          body,
+        }),
+      );
+    }
+
+    for (const [i, res] of answers.entries()) {
+      expect(res.status, bodies[i]).toBe(400);
+      expect(res.body, bodies[i]).toEqual({
+        error: { code: 'BAD_REQUEST_BODY', message: 'Invalid request body', details: expect.stringMatching(/^\[.+\]$/) },
+        requestId: res.headers.get('x-amzn-requestid'),
+      });
+    }
+    expect(answers[1]?.body.error.details).toContain('userId');
+    expect(fn.stats.invocations).toBe(before);
+  });
+
+  it('runs the README’s client demo (npm run demo): buy, poll until HELD, confirm, cancel, every answer as documented', async () => {
+    const lines: string[] = [];
+
+    const { decided, confirmed, cancelled } = await runDemo({
+      baseUrl: runtime.url,
+      username: 'demo-buyer',
+      fetch: (request) => contractFetch(request),
+      log: (line) => lines.push(line),
+    });
+
+    expect(decided.status).toBe('HELD');
+    expect(Date.parse(decided.expiresAt ?? '')).toBeGreaterThan(Date.parse(decided.createdAt));
+    expect(confirmed?.status).toBe('CONFIRMED');
+    expect(cancelled?.status).toBe('CANCELLED');
+    expect(lines).toHaveLength(6);
+  });
+
+  it('sends no CORS header and answers no preflight while corsAllowedOrigins is unset (the default)', async () => {
+    const res = await call(`${runtime.url}/v1/products/${DEMO_SKU}`, { headers: { origin: 'https://shop.example' } });
+    const preflight = await call(`${runtime.url}/v1/products/${DEMO_SKU}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example' },
+    });
+
+    expect(res.status).toBe(200);
+    expect([...res.headers.keys()].filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    expect(preflight).toMatchObject({ status: 404, body: { error: { code: 'ROUTE_NOT_FOUND' } } });
   });
 
   it('hosts the bundles from the synthesized cloud assembly, one per function', () => {

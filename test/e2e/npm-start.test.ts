@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runDemo } from '../../bin/demo.js';
 import { ROOT } from '../../lib/build/functions.js';
 import { demoCatalog } from '../../lib/local/demo-data.js';
 import { freePort, portAccepts } from '../../lib/local/tcp-ports.js';
-import { call } from '../helpers/http.js';
+import { call } from '../helpers/api.js';
 
 /** Generous, finite: a start-up on a busy two-core machine. */
 const READY_WITHIN_MS = 240_000;
@@ -177,6 +178,9 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     });
     const health = await call(`${url}/v1/health`);
     const liveView = await fetch(`${url}/_local/`);
+    const openapi = await call(`${url}/openapi.json`);
+    const docs = await fetch(`${url}/docs`);
+    const demo = await runDemo({ baseUrl: url, username: 'demo-reader', log: () => undefined });
     console.info(`npm start: port open after ${(portOpenMs / 1000).toFixed(1)} s, first 200 after ${(firstOkMs / 1000).toFixed(1)} s`);
 
     expect(product).toMatchObject({ status: 200, body: { sku: 'DEMO-0001', versions: { info: 1, price: 1, stock: 1 }, degraded: [] } });
@@ -197,6 +201,10 @@ describe('npm start (bin/local.ts) as a user runs it', () => {
     expect([liveView.status, liveView.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
     expect(await liveView.text()).toContain('<title>Crest · live local view</title>');
     expect(r.output()).toContain(`live view:     http://127.0.0.1:${r.ports.api}/_local/`);
+    expect(openapi).toMatchObject({ status: 200, body: { openapi: '3.1.0' } });
+    expect(openapi.body.servers[0].url).toBe(url);
+    expect(docs.status).toBe(200);
+    expect(demo.decided.status).toBe('HELD');
 
     // A small flash sale: buy out a SKU with a few units, then the next POST is 409 SOLD_OUT.
     const small = demoCatalog().find((p) => p.stock.quantity >= 2 && p.stock.quantity <= 5);

@@ -14,7 +14,23 @@ describe('readSettings', () => {
       daxAvailabilityZones: 3,
       deductionConcurrency: 5,
       deductionReservedConcurrency: false,
+      corsAllowedOrigins: [],
     });
+  });
+
+  it('reads CORS origins as a JSON list or a comma-separated string, and refuses what is not an origin', () => {
+    expect(settings({ corsAllowedOrigins: ['https://shop.example', 'http://localhost:5173'] }).corsAllowedOrigins).toEqual([
+      'https://shop.example',
+      'http://localhost:5173',
+    ]);
+    expect(settings({ corsAllowedOrigins: 'https://a.example, https://b.example' }).corsAllowedOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+    expect(settings({ corsAllowedOrigins: '*' }).corsAllowedOrigins).toEqual(['*']);
+    expect(() => settings({ corsAllowedOrigins: 'https://shop.example/' })).toThrow(/corsAllowedOrigins must list origins/);
+    expect(() => settings({ corsAllowedOrigins: 'shop.example' })).toThrow(/corsAllowedOrigins/);
+    expect(() => settings({ corsAllowedOrigins: '*,https://a.example' })).toThrow(/list it alone/);
   });
 
   it('turns DAX and WAF off wherever they do not exist, whatever is asked', () => {

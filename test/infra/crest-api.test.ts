@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
+import type { RouteAccess, RouteSpec } from '../../lambdas/http/api-contract.js';
 import { BuyerIdentity } from '../../lib/constructs/buyer-identity.js';
 import { CrestApi } from '../../lib/constructs/crest-api.js';
 import { CrestFunction } from '../../lib/constructs/crest-function.js';
@@ -127,11 +128,32 @@ describe('CrestApi web ACL', () => {
   });
 });
 
+/** A route contract entry for these tests: a GET or POST of `access`, no parameters. */
+const testRoute = (access: RouteAccess): RouteSpec => ({
+  operationId: `test${access}`,
+  summary: '',
+  description: '',
+  tag: 'Health',
+  access,
+  answeredBy: 'function',
+  path: {},
+  headers: {},
+  answers: { 200: { description: '', headers: {} } },
+  errors: [],
+});
+const contract: Record<string, RouteSpec> = {
+  'POST /v1/slow': testRoute('public'),
+  'POST /v1/quick': testRoute('buyer'),
+  'GET /v1/public': testRoute('public'),
+  'GET /v1/buyer': testRoute('buyer'),
+  'GET /v1/admin': testRoute('admin'),
+};
+
 describe('CrestApi.addRoute', () => {
   const setup = () => {
     const stack = new Stack(new App(), 'RouteTest');
     const identity = new BuyerIdentity(stack, 'Identity');
-    const api = new CrestApi(stack, 'Api', { throttleRate: 10, throttleBurst: 20, waf: false, identity, buyerRateLimit: 60 });
+    const api = new CrestApi(stack, 'Api', { throttleRate: 10, throttleBurst: 20, waf: false, identity, buyerRateLimit: 60, contract });
     return { stack, api };
   };
 
@@ -158,5 +180,12 @@ describe('CrestApi.addRoute', () => {
     });
 
     expect(methods).toEqual(['NONE', 'COGNITO_USER_POOLS', 'COGNITO_USER_POOLS']);
+  });
+
+  it('refuses a route the contract lacks, and an access the contract does not say', () => {
+    const { stack, api } = setup();
+    const fn = new CrestFunction(stack, 'Fn', { name: 'feed-admin', description: 'fn' });
+    expect(() => api.addRoute('GET', '/v1/unlisted', fn, { access: 'public' })).toThrow(/not a function route of the route contract/);
+    expect(() => api.addRoute('GET', '/v1/admin', fn, { access: 'buyer' })).toThrow(/says access admin, not buyer/);
   });
 });

@@ -9,9 +9,17 @@ interface GatewayResponseProps {
   ResponseTemplates?: Record<string, string>;
 }
 
-/** What API Gateway substitutes in a gateway response template (the message arrives quoted). */
-function render(vtl: string, message = 'Forbidden'): unknown {
-  return JSON.parse(vtl.replace('$context.error.messageString', JSON.stringify(message)).replace('$context.requestId', 'req-1'));
+/**
+ * What API Gateway substitutes in a gateway response template: the message arrives quoted, the
+ * validation string unquoted (substituted into a JSON string here).
+ */
+function render(vtl: string, message = 'Forbidden', validation = '[object has missing required properties (["quantity"])]'): unknown {
+  return JSON.parse(
+    vtl
+      .replace('$context.error.messageString', JSON.stringify(message))
+      .replace('$context.error.validationErrorString', JSON.stringify(validation).slice(1, -1))
+      .replace('$context.requestId', 'req-1'),
+  );
 }
 
 const ERRORS = Object.values(GATEWAY_ERRORS) as GatewayError[];
@@ -61,18 +69,39 @@ describe('gateway responses in the template', () => {
   it('answers every type in the Crest error shape, uncached', () => {
     for (const [type, response] of responses) {
       const body = render(response.ResponseTemplates?.['application/json'] ?? '');
-      expect(body, type).toEqual({ error: { code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }, requestId: 'req-1' });
+      const details = type.startsWith('BAD_REQUEST_') ? { details: expect.any(String) } : {};
+      expect(body, type).toEqual({
+        error: { code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String), ...details },
+        requestId: 'req-1',
+      });
       expect(response.ResponseParameters?.['gatewayresponse.header.cache-control'], type).toBe("'no-store'");
     }
   });
 
-  it('answers a missing Idempotency-Key with BAD_REQUEST_PARAMETERS and the gateway’s message', () => {
+  it('answers a missing Idempotency-Key with BAD_REQUEST_PARAMETERS, the gateway’s message and the validator’s findings', () => {
     const body = render(
       responses.get('BAD_REQUEST_PARAMETERS')?.ResponseTemplates?.['application/json'] ?? '',
       'Missing required request parameters: [Idempotency-Key]',
+      'Missing required request parameters: [Idempotency-Key]',
     );
     expect(body).toEqual({
-      error: { code: 'BAD_REQUEST_PARAMETERS', message: 'Missing required request parameters: [Idempotency-Key]' },
+      error: {
+        code: 'BAD_REQUEST_PARAMETERS',
+        message: 'Missing required request parameters: [Idempotency-Key]',
+        details: 'Missing required request parameters: [Idempotency-Key]',
+      },
+      requestId: 'req-1',
+    });
+  });
+
+  it('answers a body the model refuses with BAD_REQUEST_BODY and the validator’s findings in details', () => {
+    const body = render(responses.get('BAD_REQUEST_BODY')?.ResponseTemplates?.['application/json'] ?? '', 'Invalid request body');
+    expect(body).toEqual({
+      error: {
+        code: 'BAD_REQUEST_BODY',
+        message: 'Invalid request body',
+        details: '[object has missing required properties (["quantity"])]',
+      },
       requestId: 'req-1',
     });
   });

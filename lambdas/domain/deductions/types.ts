@@ -62,29 +62,41 @@ export interface DeductionInput {
   correlationId?: string;
 }
 
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-
 /**
  * The public view served by GET /v1/deductions/{id}: only its owner ever sees it, and it carries
  * nothing about the buyer (no owner, no user id) that the caller did not already know. `expiresAt`
  * is the hold's deadline, shown while it is HELD.
  */
-export function deductionView(d: Deduction) {
-  const times = {
-    createdAt: iso(d.createdAt),
-    decidedAt: iso(d.decidedAt),
-    expiresAt: d.status === 'HELD' ? iso(d.holdUntil) : undefined,
-    confirmedAt: iso(d.confirmedAt),
-    completedAt: iso(d.completedAt),
-  };
+export function deductionView(d: Deduction): DeductionView {
+  const at = (name: 'decidedAt' | 'expiresAt' | 'confirmedAt' | 'completedAt', ms: number | undefined) =>
+    ms === undefined ? {} : { [name]: new Date(ms).toISOString() };
   return {
     id: d.id,
     sku: d.sku,
     quantity: d.quantity,
     status: d.status,
     ...(d.reason ? { reason: d.reason } : {}),
-    ...Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)),
+    createdAt: new Date(d.createdAt).toISOString(),
+    ...at('decidedAt', d.decidedAt),
+    ...at('expiresAt', d.status === 'HELD' ? d.holdUntil : undefined),
+    ...at('confirmedAt', d.confirmedAt),
+    ...at('completedAt', d.completedAt),
   };
+}
+
+/** What GET /v1/deductions/{id}, confirm and cancel answer (times ISO 8601). */
+export interface DeductionView {
+  id: string;
+  sku: string;
+  quantity: number;
+  status: DeductionStatus;
+  reason?: RejectReason;
+  createdAt: string;
+  decidedAt?: string;
+  /** The hold's deadline, while it is HELD. */
+  expiresAt?: string;
+  confirmedAt?: string;
+  completedAt?: string;
 }
 
 /**

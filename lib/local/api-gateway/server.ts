@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { GATEWAY_ERRORS, type GatewayError, gatewayResponseHeaders } from '../../gateway-responses.js';
 import type { AuthorizerOutcome } from '../identity/authorizer.js';
-import type { ApiDescription, Route, StageSettings } from '../stack-description.js';
+import type { ApiDescription, MockAnswer, Route, StageSettings } from '../stack-description.js';
 import { PortInUseError } from '../tcp-ports.js';
 import { proxyEvent } from './proxy-event.js';
+import { RequestValidator } from './request-validator.js';
 import { parseRequestTarget, RouteTable } from './route-table.js';
 import { TokenBucket } from './throttle.js';
 
@@ -45,8 +46,10 @@ export interface ApiGatewayOptions {
   /** Serves POST /_local/tokens (local only: a token for a username, see LocalIdentity). */
   localTokens?: (body: string | null, requestId: string) => Promise<APIGatewayProxyResult>;
   /**
-   * Local-only pages and streams under /_local/ (the live view): answers the request itself and
-   * returns true, or returns false to let the gateway serve it. Never throttled.
+   * Local-only pages and streams (the live view under /_local/, the API reference at /openapi.json
+   * and /docs): answers the request itself and returns true, or returns false to let the gateway
+   * serve it. Never throttled. Called for every request before routing, so it must answer only
+   * paths no API route has.
    */
   localRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Told of every answer the gateway sends (method, request target, status): the live view counts them. */
@@ -71,7 +74,8 @@ const INTEGRATION_TIMED_OUT = Symbol('integration timed out');
  * proxy events, and answers what API Gateway itself answers, as lib/gateway-responses.ts declares
  * it for AWS (status, code, message, headers): 404 for no route, 401 when the method's Cognito
  * authorizer refuses the token (the claims of one it accepts reach the function in
- * `requestContext.authorizer.claims`), 400 without a required header, 429 with Retry-After past
+ * `requestContext.authorizer.claims`), 400 without a required header or query parameter or with a
+ * body its model refuses (the template's request validator; the function is not invoked), 429 with Retry-After past
  * the stage throttle, 413 past 10 MB (the body is counted as it arrives, never buffered beyond
  * the limit), 502 when the function fails or times out, 504 past the 29 s integration timeout.
  */
@@ -81,6 +85,7 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     throw new Error(`${guarded.map((r) => `${r.method} ${r.resourcePath}`).join(', ')} need an authorizer: pass options.authorizers`);
   }
   const routes = new RouteTable(api.routes);
+  const validator = new RequestValidator(api.routes);
   const bucket = new TokenBucket(api.stage.rateLimit, api.stage.burstLimit);
   const maxPayload = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
@@ -88,17 +93,17 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
   const respond = (req: http.IncomingMessage, res: http.ServerResponse, body: string | null, requestId: string) =>
     handle(req, body, requestId).then(
       (result) => {
-        send(res, result);
+        send(res, withGatewayResponseHeaders(api, req, result));
         options.onResponse?.(req.method ?? 'GET', req.url ?? '/', result.statusCode);
       },
       (error: unknown) => {
         console.error('[local] gateway error:', error);
-        send(res, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error'));
+        send(res, withGatewayResponseHeaders(api, req, gatewayError(GATEWAY_ERRORS.default5xx, requestId, 'Internal server error')));
       },
     );
 
   const server = http.createServer((req, res) => {
-    if (req.url?.startsWith('/_local') && options.localRoutes?.(req, res)) return;
+    if (options.localRoutes?.(req, res)) return;
     const requestId = randomUUID();
     req.on('error', () => undefined); // a client that goes away mid-body is not our failure
     // Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3), so
@@ -154,11 +159,10 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
     // The authorizer runs before request validation, as in API Gateway: no token, no 400 either.
     const authorized = route.authorizer ? options.authorizers?.authorize(route, headerValue(req, route.authorizer.header)) : undefined;
     if (authorized && !authorized.ok) return gatewayError(GATEWAY_ERRORS.unauthorized, requestId, authorized.message);
-    const missing = route.requiredHeaders.filter((h) => req.headers[h.toLowerCase()] === undefined);
-    if (missing.length) {
-      return gatewayError(GATEWAY_ERRORS.badRequestParameters, requestId, `Missing required request parameters: [${missing.join(', ')}]`);
-    }
-    if (route.mock) return { ...route.mock, headers: { ...route.mock.headers, 'x-amzn-requestid': requestId } };
+    // Then the request validator: required parameters, then the body against the method's model.
+    const invalid = validator.validate(route, { headers: req.headers, query, body });
+    if (invalid) return gatewayError(invalid.error, requestId, invalid.message, invalid.details);
+    if (route.mock) return mockResult(route.mock, headerValue(req, 'origin'), requestId);
     const event = proxyEvent({
       method: route.method,
       resource: route.resourcePath,
@@ -203,6 +207,31 @@ export async function startApiGateway(api: ApiDescription, functions: Integratio
   };
 }
 
+/** A MOCK integration's answer, with the origin echoed where the template's preflight would (see MockAnswer). */
+function mockResult(mock: MockAnswer, origin: string | undefined, requestId: string): APIGatewayProxyResult {
+  const echo: Record<string, string> =
+    origin !== undefined && mock.echoOrigins?.includes(origin) ? { 'access-control-allow-origin': origin } : {};
+  return { statusCode: mock.statusCode, body: mock.body, headers: { ...mock.headers, ...echo, 'x-amzn-requestid': requestId } };
+}
+
+/**
+ * The headers the template's GatewayResponse of that type adds (CORS headers, say) on an answer
+ * of the gateway itself (marked `x-amzn-errortype`), as API Gateway maps them: static values, or
+ * the request's header values.
+ */
+function withGatewayResponseHeaders(api: ApiDescription, req: http.IncomingMessage, result: APIGatewayProxyResult): APIGatewayProxyResult {
+  const type = result.headers?.['x-amzn-errortype'];
+  if (typeof type !== 'string') return result;
+  const configured =
+    api.gatewayResponseHeaders[type] ?? api.gatewayResponseHeaders[result.statusCode >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'];
+  const headers: Record<string, string> = {};
+  for (const [name, source] of Object.entries(configured ?? {})) {
+    const value = 'value' in source ? source.value : headerValue(req, source.fromRequestHeader);
+    if (value !== undefined) headers[name] = value;
+  }
+  return { ...result, headers: { ...result.headers, ...headers } };
+}
+
 async function invokeWithin(fn: Integration, event: APIGatewayProxyEvent, timeoutMs: number): Promise<unknown> {
   // A function that times out first (as every Crest route does: CrestApi.addRoute insists) fails
   // by itself before the integration timeout, so no second timer is needed for it.
@@ -240,7 +269,7 @@ function isProxyResult(value: unknown): value is APIGatewayProxyResult {
  * A gateway error as AWS renders the GatewayResponse: the status, Crest's error body with the
  * fixed message or the gateway's own (`$context.error.messageString`), and the declared headers.
  */
-export function gatewayError(error: GatewayError, requestId: string, gatewayMessage = ''): APIGatewayProxyResult {
+export function gatewayError(error: GatewayError, requestId: string, gatewayMessage = '', validationDetails = ''): APIGatewayProxyResult {
   return {
     statusCode: error.status,
     headers: {
@@ -249,7 +278,14 @@ export function gatewayError(error: GatewayError, requestId: string, gatewayMess
       'x-amzn-errortype': error.type,
       ...gatewayResponseHeaders(error),
     },
-    body: JSON.stringify({ error: { code: error.code, message: error.message ?? gatewayMessage }, requestId }),
+    body: JSON.stringify({
+      error: {
+        code: error.code,
+        message: error.message ?? gatewayMessage,
+        ...(error.validationDetails ? { details: validationDetails } : {}),
+      },
+      requestId,
+    }),
   };
 }
 

@@ -94,7 +94,27 @@ export function fixtureTemplate(): CfnTemplate {
         'ReaderFn',
         { 'method.request.path.sku': true, 'method.request.header.Idempotency-Key': true },
         'Authorizer1',
+        { RequestValidatorId: { Ref: 'Validator1' }, RequestModels: { 'application/json': { Ref: 'QuantityModel1' } } },
       ),
+      Validator1: {
+        Type: 'AWS::ApiGateway::RequestValidator',
+        Properties: { RestApiId: { Ref: 'Api1' }, ValidateRequestBody: true, ValidateRequestParameters: true },
+      },
+      QuantityModel1: {
+        Type: 'AWS::ApiGateway::Model',
+        Properties: {
+          RestApiId: { Ref: 'Api1' },
+          ContentType: 'application/json',
+          Name: 'Quantity',
+          Schema: {
+            $schema: 'http://json-schema.org/draft-04/schema#',
+            type: 'object',
+            properties: { quantity: { type: 'integer', minimum: 1 } },
+            required: ['quantity'],
+            additionalProperties: false,
+          },
+        },
+      },
       Users1: { Type: 'AWS::Cognito::UserPool', Properties: { MfaConfiguration: 'OPTIONAL' } },
       UsersAdmins1: { Type: 'AWS::Cognito::UserPoolGroup', Properties: { GroupName: 'admins', UserPoolId: { Ref: 'Users1' } } },
       UsersMobile1: {
@@ -191,10 +211,18 @@ export function fixtureTemplate(): CfnTemplate {
   };
 }
 
-function method(httpMethod: string, resource: string, fn: string, requestParameters: Record<string, boolean>, authorizer?: string) {
+function method(
+  httpMethod: string,
+  resource: string,
+  fn: string,
+  requestParameters: Record<string, boolean>,
+  authorizer?: string,
+  extra: Record<string, unknown> = {},
+) {
   return {
     Type: 'AWS::ApiGateway::Method',
     Properties: {
+      ...extra,
       HttpMethod: httpMethod,
       ResourceId: { Ref: resource },
       AuthorizationType: authorizer ? 'COGNITO_USER_POOLS' : 'NONE',

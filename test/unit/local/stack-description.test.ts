@@ -53,7 +53,7 @@ describe('describeStack', () => {
     expect(findByHint(stack.functions, 'ConsumerFn')).toMatchObject({ timeoutSeconds: 30, reservedConcurrency: 3 });
   });
 
-  it('reads every Lambda proxy and MOCK method with its path, authorizer and required headers, and the stage throttle', () => {
+  it('reads every Lambda proxy and MOCK method with its path, authorizer, required headers and body model, and the stage throttle', () => {
     expect(stack.api.routes).toEqual([
       {
         method: 'GET',
@@ -61,11 +61,16 @@ describe('describeStack', () => {
         segments: ['v1', 'products', '{sku}'],
         functionLogicalId: 'ReaderFn',
         requiredHeaders: [],
+        requiredQuery: [],
         authorizer: undefined,
       },
       expect.objectContaining({
         method: 'PUT',
         requiredHeaders: ['Idempotency-Key'],
+        bodyModel: {
+          name: 'Quantity',
+          schema: expect.objectContaining({ required: ['quantity'], additionalProperties: false }),
+        },
         authorizer: { logicalId: 'Authorizer1', userPoolLogicalIds: ['Users1'], header: 'Authorization' },
       }),
       {
@@ -75,6 +80,7 @@ describe('describeStack', () => {
         functionLogicalId: '',
         mock: { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"status":"ok"}' },
         requiredHeaders: [],
+        requiredQuery: [],
       },
     ]);
     expect(stack.api.stage).toEqual({ stageName: 'live', rateLimit: 2000, burstLimit: 4000 });

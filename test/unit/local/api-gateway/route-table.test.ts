@@ -8,6 +8,7 @@ const route = (method: string, resourcePath: string): Route => ({
   segments: resourcePath.split('/').filter(Boolean),
   functionLogicalId: `${method}${resourcePath}`,
   requiredHeaders: [],
+  requiredQuery: [],
 });
 
 describe('parseRequestTarget', () => {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GATEWAY_ERRORS } from '../../../../lib/gateway-responses.js';
+import { GATEWAY_ERRORS, type GatewayError } from '../../../../lib/gateway-responses.js';
 import { MAX_PAYLOAD_BYTES, type RunningApi, startApiGateway } from '../../../../lib/local/api-gateway/server.js';
 import { LocalIdentity } from '../../../../lib/local/identity/local-identity.js';
 import { FunctionTimeoutError } from '../../../../lib/local/lambda-host.js';
@@ -16,8 +16,20 @@ const route = (method: string, resourcePath: string, extra: Partial<Route> = {})
   segments: resourcePath.split('/').filter(Boolean),
   functionLogicalId: 'Fn',
   requiredHeaders: [],
+  requiredQuery: [],
   ...extra,
 });
+
+const QUANTITY_MODEL = {
+  name: 'Quantity',
+  schema: {
+    $schema: 'http://json-schema.org/draft-04/schema#',
+    type: 'object',
+    properties: { quantity: { type: 'integer', minimum: 1, maximum: 100 } },
+    required: ['quantity'],
+    additionalProperties: false,
+  },
+};
 
 const pool = fixturePool();
 const authorizer = { logicalId: 'Authorizer', userPoolLogicalIds: ['Users'], header: 'Authorization' };
@@ -32,8 +44,10 @@ const api = (rateLimit = 1_000_000, burstLimit = 1_000_000): ApiDescription => (
       functionLogicalId: '',
       mock: { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"status":"ok"}' },
     }),
+    route('POST', '/v1/carts/{id}/items', { requiredQuery: ['currency'], bodyModel: QUANTITY_MODEL }),
   ],
   stage: { stageName: 'live', rateLimit, burstLimit },
+  gatewayResponseHeaders: {},
 });
 
 /** A stand-in for the hosted function: records every event and answers as told. */
@@ -145,11 +159,63 @@ describe('startApiGateway', () => {
       const res = await request();
 
       expect(res.status).toBe(error.status);
-      expect(res.body).toEqual({ error: { code: error.code, message }, requestId: res.headers.get('x-amzn-requestid') });
+      const details = (error as GatewayError).validationDetails ? { details: message } : {};
+      expect(res.body).toEqual({ error: { code: error.code, message, ...details }, requestId: res.headers.get('x-amzn-requestid') });
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(fn.events).toEqual([]);
     },
   );
+
+  describe('request validation against the method’s model', () => {
+    const items = (body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+      call(`${gateway.url}/v1/carts/c1/items?currency=EUR`, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
+
+    it.each([
+      ['a missing required field', '{}', 'object has missing required properties (["quantity"])'],
+      [
+        'an unknown field',
+        '{"quantity":1,"userId":"mallory"}',
+        'object instance has properties which are not allowed by the schema: ["userId"]',
+      ],
+      ['a wrong type', '{"quantity":"1"}', 'instance type does not match any allowed primitive type (allowed: ["integer"]) (at /quantity)'],
+      ['a value out of range', '{"quantity":0}', 'numeric instance is lower than the required minimum (minimum: 1) (at /quantity)'],
+      ['an empty body', undefined, 'object has missing required properties (["quantity"])'],
+      ['a body that is not JSON', '{"quantity":', 'Invalid JSON'],
+    ])('answers %s 400 BAD_REQUEST_BODY with the validator’s findings, without invoking the function', async (_n, body, finding) => {
+      const res = await items(body);
+
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: { code: 'BAD_REQUEST_BODY', message: 'Invalid request body', details: expect.stringContaining(finding) },
+        requestId: res.headers.get('x-amzn-requestid'),
+      });
+      expect(fn.events).toEqual([]);
+    });
+
+    it('passes a body the model accepts, with or without a Content-Type, to the function', async () => {
+      expect((await items('{"quantity":2}')).status).toBe(200);
+      expect((await items('{"quantity":3}', {})).status).toBe(200);
+
+      expect(fn.events.map((e) => e.body)).toEqual(['{"quantity":2}', '{"quantity":3}']);
+    });
+
+    it('leaves a body of another content type to the function, as API Gateway applies models by content type', async () => {
+      const res = await items('quantity=0', { 'content-type': 'application/x-www-form-urlencoded' });
+
+      expect(res.status).toBe(200);
+      expect(fn.events).toHaveLength(1);
+    });
+
+    it('answers a missing required query parameter 400 BAD_REQUEST_PARAMETERS before looking at the body', async () => {
+      const res = await call(`${gateway.url}/v1/carts/c1/items`, { method: 'POST', body: '{}' });
+
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        error: { code: 'BAD_REQUEST_PARAMETERS', message: 'Missing required request parameters: [currency]' },
+      });
+      expect(fn.events).toEqual([]);
+    });
+  });
 
   it('passes a verified ID token’s claims to the function as API Gateway does, raw or after Bearer', async () => {
     const { idToken } = await identity.signIn({ username: 'alice', groups: ['admins'] });

@@ -15,6 +15,7 @@ const route = (method: string, resourcePath: string): Route => ({
   segments: resourcePath.split('/').filter(Boolean),
   functionLogicalId: 'Fn',
   requiredHeaders: [],
+  requiredQuery: [],
 });
 const stack = {
   queues: [
