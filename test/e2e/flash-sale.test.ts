@@ -98,7 +98,7 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
       );
     }
 
-    const records = await settled(acceptedIds, 90_000);
+    const records = await settled(acceptedIds, 240_000);
     const succeeded = records.filter((r) => r.status === 'HELD');
     const perUser = new Map<string, number>();
     for (const r of succeeded) perUser.set(r.owner, (perUser.get(r.owner) ?? 0) + r.quantity);
@@ -113,7 +113,9 @@ describe('flash sale through the local runtime (API → SQS → capped consumer)
     expect(Math.max(...perUser.values())).toBeLessThanOrEqual(1);
     expect(source?.stats.maxInFlight).toBeLessThanOrEqual(source?.stats.concurrencyCap ?? 0);
     expect((statuses.get(202) ?? 0) + (statuses.get(409) ?? 0)).toBe(REQUESTS);
-  }, 180_000);
+    // Generous: 5,000 signed-in requests, each answer validated against the document, on a
+    // machine that may be busy; nothing here asserts speed.
+  }, 480_000);
 
   it('dead-letters a poison message while the rest of its batch succeeds', async () => {
     const buyers = await Promise.all(

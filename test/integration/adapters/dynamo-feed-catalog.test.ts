@@ -35,7 +35,8 @@ describe('DynamoFeedCatalog against DynamoDB Local', () => {
       price: products[9]?.price,
       stock: products[9]?.stock,
     });
-  });
+    // 3,600 items written first: on a busy machine DynamoDB Local takes its time.
+  }, 120_000);
 
   it('reads more SKUs than one BatchGetItem holds', async () => {
     const table = resources.table('Catalog');
