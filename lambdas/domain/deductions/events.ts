@@ -9,7 +9,7 @@ export const DEDUCTION_EVENT_SOURCE = 'crest.deductions';
 export const detailTypeOf = (status: DeductionStatus) => `Deduction ${status}`;
 
 /**
- * What subscribers receive as an event's `detail` (README, "Deduction events"): the deduction
+ * What subscribers receive as an event's `detail` (README, "A deduction's life, and its events"): the deduction
  * after the transition, the status it left, and when it happened. Times are ISO 8601; `expiresAt`
  * (the hold's deadline) is present on HELD and on what a hold became.
  */
