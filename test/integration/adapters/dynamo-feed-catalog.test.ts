@@ -35,7 +35,8 @@ describe('DynamoFeedCatalog against DynamoDB Local', () => {
       price: products[9]?.price,
       stock: products[9]?.stock,
     });
-  });
+    // 3,600 seeded items: minutes, not seconds, while the e2e runtimes share DynamoDB Local's two cores.
+  }, 120_000);
 
   it('reads more SKUs than one BatchGetItem holds', async () => {
     const table = resources.table('Catalog');
