@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { BENCH_FUNCTIONS, FUNCTIONS, type FunctionName, functionBundleDir, functionEntry, functionMetafile, ROOT } from './functions.js';
 
 const LAMBDA_CREDENTIALS = path.join(ROOT, 'lib', 'build', 'lambda-credentials.ts');
+const LRU_CACHE = path.join(ROOT, 'lib', 'build', 'lru-cache.ts');
 
 export interface BundleReport {
   name: FunctionName;
@@ -39,9 +40,11 @@ async function buildFunction(name: FunctionName): Promise<BundleReport> {
     metafile: true,
     legalComments: 'none',
     // Functions get credentials from the environment only: see lib/build/lambda-credentials.ts.
+    // The SDK's endpoint cache gets a small LRU of the same behaviour: see lib/build/lru-cache.ts.
     alias: {
       '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS,
       '@aws-sdk/credential-providers': LAMBDA_CREDENTIALS,
+      'mnemonist/lru-cache': LRU_CACHE,
     },
     plugins: [treeShakeableSdkSchemas],
     logLevel: 'error',
