@@ -168,7 +168,10 @@ export class CrestApi extends Construct {
     }
     const resource = this.restApi.root.resourceForPath(path);
     const requestParameters = methodRequestParameters(path, spec);
-    const requestModels = spec.body ? { 'application/json': this.model(spec.body.name, spec.body.schema) } : undefined;
+    // `$default`: the model applies whatever Content-Type the client claims. Keyed by
+    // `application/json` only, a body sent as text/plain would skip validation (API Gateway
+    // validates only a matching content type) and reach the function, which parses it anyway.
+    const requestModels = spec.body ? { $default: this.model(spec.body.name, spec.body.schema) } : undefined;
     this.allowCors(resource);
     if (this.corsOrigins.length) fn.lambda.addEnvironment(CORS_ENV, this.corsOrigins.join(','));
     const signedIn = options.access !== 'public';

@@ -132,7 +132,7 @@ export interface Route {
   /** Query string parameters the request must carry (`method.request.querystring.<name>: true`). */
   readonly requiredQuery: readonly string[];
   /**
-   * The body's model (`RequestModels['application/json']`), when the method's request validator
+   * The body's model (`RequestModels['$default']` or `['application/json']`), when the method's request validator
    * validates bodies: API Gateway answers 400 BAD_REQUEST_BODY to a JSON body it refuses.
    */
   readonly bodyModel?: BodyModel;
@@ -144,6 +144,8 @@ export interface Route {
 export interface BodyModel {
   readonly name: string;
   readonly schema: Readonly<Record<string, unknown>>;
+  /** `any` for a `$default` model (every body), `json` for an `application/json` one. */
+  readonly appliesTo: 'any' | 'json';
 }
 
 /** A COGNITO_USER_POOLS authorizer as a method uses it. */
@@ -559,11 +561,14 @@ function describeRoutes(template: CfnTemplate, functionId: (value: unknown) => s
 }
 
 /**
- * The model a method applies to JSON bodies (`RequestModels['application/json']`, a `Ref` to an
- * `AWS::ApiGateway::Model` of the template). The schema arrives as a JSON string or an object.
+ * The model a method validates bodies with (`RequestModels['$default']` for every content type, or
+ * `RequestModels['application/json']` for JSON ones: a `Ref` to an `AWS::ApiGateway::Model` of
+ * the template). The schema arrives as a JSON string or an object.
  */
 function describeModel(template: CfnTemplate, models: unknown): BodyModel | undefined {
-  const ref = (models as Props | undefined)?.['application/json'];
+  const byType = models as Props | undefined;
+  const appliesTo = byType?.$default !== undefined ? 'any' : 'json';
+  const ref = byType?.$default ?? byType?.['application/json'];
   if (ref === undefined) return undefined;
   const logicalId = referencedLogicalId(ref);
   const model = logicalId ? template.Resources[logicalId] : undefined;
@@ -573,6 +578,7 @@ function describeModel(template: CfnTemplate, models: unknown): BodyModel | unde
   return {
     name: String(model.Properties?.Name ?? logicalId),
     schema: (typeof schema === 'string' ? JSON.parse(schema) : schema) as Record<string, unknown>,
+    appliesTo,
   };
 }
 

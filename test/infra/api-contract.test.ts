@@ -36,7 +36,8 @@ describe('the route contract in the synthesized template', () => {
         expect(route.bodyModel, key(route)).toBeUndefined();
         continue;
       }
-      expect(route.bodyModel, key(route)).toEqual({ name: body.name, schema: gatewayModel(body.schema, body.name) });
+      // `$default`: a client cannot skip the model by claiming another Content-Type.
+      expect(route.bodyModel, key(route)).toEqual({ name: body.name, schema: gatewayModel(body.schema, body.name), appliesTo: 'any' });
     }
     expect(routes.filter((r) => r.bodyModel).length).toBe(Object.values(contract).filter((s) => s.body).length);
   });
@@ -60,8 +61,10 @@ describe('the route contract in the synthesized template', () => {
     for (const route of withModels) {
       expect(validator.enforcesBodyOf(route), key(route)).toBe(true);
       const headers = Object.fromEntries(route.requiredHeaders.map((h) => [h.toLowerCase(), 'x'.repeat(16)]));
-      const refused = validator.validate(route, { headers: { ...headers, 'content-type': 'application/json' }, query: [], body: '[1]' });
-      expect(refused?.error.code, key(route)).toBe('BAD_REQUEST_BODY');
+      for (const contentType of ['application/json', 'text/plain']) {
+        const refused = validator.validate(route, { headers: { ...headers, 'content-type': contentType }, query: [], body: '[1]' });
+        expect(refused?.error.code, `${key(route)} as ${contentType}`).toBe('BAD_REQUEST_BODY');
+      }
     }
   });
 });

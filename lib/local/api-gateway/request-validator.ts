@@ -24,11 +24,12 @@ export interface RequestToValidate {
  * model, JSON Schema draft 4 (400 BAD_REQUEST_BODY), before any function is invoked. The models
  * are the template's own (`AWS::ApiGateway::Model`), compiled once.
  *
+ A `$default` model (what CrestApi.addRoute sets) applies to every body, whatever its
+ * Content-Type, as in API Gateway; an `application/json` one only to JSON bodies and bodies
+ * without a Content-Type (API Gateway validates only a matching content type).
+ *
  * Where API Gateway's behaviour is not documented, the choice is the stricter one that a valid
  * request still passes:
- * - the model applies to `application/json` bodies and to bodies without a Content-Type (API
- *   Gateway's default content type); a body of another type is not a model's to judge (the
- *   function parses it, and refuses it, itself);
  * - an empty body is validated as `{}` (a route whose body is optional accepts it; one whose model
  *   requires a field refuses it);
  * - messages follow the wording of API Gateway's validator for the keywords Crest's models use.
@@ -53,7 +54,8 @@ export class RequestValidator {
       const message = `Missing required request parameters: [${missing.join(', ')}]`;
       return { error: GATEWAY_ERRORS.badRequestParameters, message, details: message };
     }
-    if (!route.bodyModel || !isJson(request.headers['content-type'])) return undefined;
+    if (!route.bodyModel) return undefined;
+    if (route.bodyModel.appliesTo === 'json' && !isJson(request.headers['content-type'])) return undefined;
     const refuse = (findings: string[]): ValidationFailure => ({
       error: GATEWAY_ERRORS.badRequestBody,
       message: 'Invalid request body',

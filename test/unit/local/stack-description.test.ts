@@ -70,6 +70,7 @@ describe('describeStack', () => {
         bodyModel: {
           name: 'Quantity',
           schema: expect.objectContaining({ required: ['quantity'], additionalProperties: false }),
+          appliesTo: 'json',
         },
         authorizer: { logicalId: 'Authorizer1', userPoolLogicalIds: ['Users1'], header: 'Authorization' },
       }),

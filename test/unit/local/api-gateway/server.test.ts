@@ -29,7 +29,10 @@ const QUANTITY_MODEL = {
     required: ['quantity'],
     additionalProperties: false,
   },
+  appliesTo: 'json' as const,
 };
+/** The same model keyed `$default`, as CrestApi.addRoute sets it: every body, whatever its Content-Type. */
+const ANY_TYPE_QUANTITY_MODEL = { ...QUANTITY_MODEL, appliesTo: 'any' as const };
 
 const pool = fixturePool();
 const authorizer = { logicalId: 'Authorizer', userPoolLogicalIds: ['Users'], header: 'Authorization' };
@@ -45,6 +48,7 @@ const api = (rateLimit = 1_000_000, burstLimit = 1_000_000): ApiDescription => (
       mock: { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"status":"ok"}' },
     }),
     route('POST', '/v1/carts/{id}/items', { requiredQuery: ['currency'], bodyModel: QUANTITY_MODEL }),
+    route('POST', '/v1/carts/{id}/lines', { bodyModel: ANY_TYPE_QUANTITY_MODEL }),
   ],
   stage: { stageName: 'live', rateLimit, burstLimit },
   gatewayResponseHeaders: {},
@@ -204,6 +208,18 @@ describe('startApiGateway', () => {
 
       expect(res.status).toBe(200);
       expect(fn.events).toHaveLength(1);
+    });
+
+    it('refuses a body that claims another content type when the model is $default: Content-Type does not skip validation', async () => {
+      const lines = (headers: Record<string, string>) =>
+        call(`${gateway.url}/v1/carts/c1/lines`, { method: 'POST', headers, body: '{"quantity":1,"userId":"mallory"}' });
+
+      const plain = await lines({ 'content-type': 'text/plain' });
+      const form = await lines({ 'content-type': 'application/x-www-form-urlencoded' });
+
+      expect([plain.status, form.status]).toEqual([400, 400]);
+      expect(plain.body).toMatchObject({ error: { code: 'BAD_REQUEST_BODY', details: expect.stringContaining('["userId"]') } });
+      expect(fn.events).toEqual([]);
     });
 
     it('answers a missing required query parameter 400 BAD_REQUEST_PARAMETERS before looking at the body', async () => {
