@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { CORRELATION_HEADER } from './correlation.js';
 import { header } from './response.js';
 
 /**
@@ -9,10 +10,17 @@ import { header } from './response.js';
  */
 
 /** Request headers a browser may send (the preflight allows exactly these). */
-export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match'] as const;
+export const CORS_ALLOW_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Idempotency-Key',
+  'If-Match',
+  'If-None-Match',
+  CORRELATION_HEADER,
+] as const;
 
 /** Response headers a script may read besides the CORS-safelisted ones. */
-export const CORS_EXPOSE_HEADERS = ['ETag', 'Location', 'Retry-After', 'x-amzn-RequestId'] as const;
+export const CORS_EXPOSE_HEADERS = ['ETag', 'Location', 'Retry-After', 'x-amzn-RequestId', CORRELATION_HEADER] as const;
 
 /** How long a browser may cache a preflight answer (seconds). */
 export const CORS_MAX_AGE_SECONDS = 600;

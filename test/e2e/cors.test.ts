@@ -27,7 +27,9 @@ describe('CORS on the local runtime (corsAllowedOrigins set)', () => {
 
       expect(res.status, origin).toBe(204);
       expect(res.headers.get('access-control-allow-origin'), origin).toBe(origin);
-      expect(res.headers.get('access-control-allow-headers')).toBe('Authorization,Content-Type,Idempotency-Key,If-Match,If-None-Match');
+      expect(res.headers.get('access-control-allow-headers')).toBe(
+        'Authorization,Content-Type,Idempotency-Key,If-Match,If-None-Match,x-correlation-id',
+      );
       expect(res.headers.get('access-control-allow-methods')).toContain('POST');
       expect(res.headers.get('access-control-max-age')).toBe('600');
     }
@@ -46,6 +48,7 @@ describe('CORS on the local runtime (corsAllowedOrigins set)', () => {
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ADMIN);
     expect(allowed.headers.get('access-control-expose-headers')).toContain('ETag');
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('x-correlation-id');
     expect(allowed.headers.get('vary')).toBe('Origin');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });

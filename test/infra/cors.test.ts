@@ -37,7 +37,7 @@ describe('CORS in the template', () => {
       const [response] = (p.Integration as { IntegrationResponses: Array<{ ResponseParameters: Props; ResponseTemplates: Props }> })
         .IntegrationResponses;
       expect(response?.ResponseParameters['method.response.header.Access-Control-Allow-Headers']).toBe(
-        "'Authorization,Content-Type,Idempotency-Key,If-Match,If-None-Match'",
+        "'Authorization,Content-Type,Idempotency-Key,If-Match,If-None-Match,x-correlation-id'",
       );
       expect(response?.ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBe(`'${ORIGINS[0]}'`);
       expect(String(response?.ResponseTemplates['application/json'])).toContain(`$origin == "${ORIGINS[1]}"`);

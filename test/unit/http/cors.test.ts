@@ -12,7 +12,7 @@ describe('corsHeaders', () => {
   it('allows a listed origin by name, exposing the headers a client reads, and varies on Origin', () => {
     expect(corsHeaders([SHOP, 'https://admin.example'], SHOP)).toEqual({
       'access-control-allow-origin': SHOP,
-      'access-control-expose-headers': 'ETag,Location,Retry-After,x-amzn-RequestId',
+      'access-control-expose-headers': 'ETag,Location,Retry-After,x-amzn-RequestId,x-correlation-id',
       vary: 'Origin',
     });
   });
